@@ -1,0 +1,53 @@
+/**
+ * The `AgoraRTM` namespace object: the module's default export, as in agora-rtm-sdk 1.5.1
+ * (`import AgoraRTM from 'agora-rtm-sdk'`, or the `AgoraRTM` global of the browser bundle).
+ */
+
+import { CreateInstanceError } from '../protocol/codes';
+import { isValidAppId } from '../protocol/limits';
+import { RtmClient } from './client';
+import type { Sig2rtmClientConfig } from './config';
+import { RtmInvalidArgumentError } from './errors';
+import * as Codes from './status-codes';
+import type { TransportFactory } from './transports/transport';
+import type { LogFilterType } from './types';
+
+/** Prefix of the legacy Signaling end-call message (rtm-1x.md §8.7). */
+export const END_CALL_PREFIX = 'AgoraRTMLegacyEndcallCompatibleMessagePrefix';
+
+const filter = (error: boolean, warn: boolean, info: boolean): LogFilterType => ({ error, warn, info, track: info, debug: false });
+
+/** Builds the namespace around a way to reach the embedded core (absent in browser bundles). */
+export function makeAgoraRTM(embedded: () => TransportFactory) {
+  return {
+    VERSION: '1.5.1',
+    BUILD: 'sig2rtm',
+    END_CALL_PREFIX,
+    LOG_FILTER_OFF: filter(false, false, false),
+    LOG_FILTER_ERROR: filter(true, false, false),
+    LOG_FILTER_WARNING: filter(true, true, false),
+    LOG_FILTER_INFO: filter(true, true, true),
+    ConnectionChangeReason: Codes.ConnectionChangeReason,
+    ConnectionState: Codes.ConnectionState,
+    LocalInvitationFailureReason: Codes.LocalInvitationFailureReason,
+    LocalInvitationState: Codes.LocalInvitationState,
+    RemoteInvitationState: Codes.RemoteInvitationState,
+    RemoteInvitationFailureReason: Codes.RemoteInvitationFailureReason,
+    MessageType: Codes.MessageType,
+    PeerOnlineState: Codes.PeerOnlineState,
+    PeerSubscriptionOption: Codes.PeerSubscriptionOption,
+    AreaCode: Codes.AreaCode,
+    /**
+     * Creates a client. `config` takes the SDK's keys plus sig2rtm's (`serverUrl`, ...); the third
+     * argument (legacy area codes) is accepted and ignored.
+     */
+    createInstance(appId: string, config?: Sig2rtmClientConfig, _areaCodes?: Codes.AreaCode[]): RtmClient {
+      if (!isValidAppId(appId)) {
+        throw new RtmInvalidArgumentError(CreateInstanceError.INVALID_ARGUMENT, 'appId must be 32 characters from [0-9A-Za-z]');
+      }
+      return new RtmClient(appId, config, embedded);
+    },
+    /** Region restriction: meaningless for a self-hosted server; accepted and ignored. */
+    setArea(_areaConfig: { areaCodes: Codes.AreaCode[]; excludedArea?: Codes.AreaCode }): void {},
+  };
+}

@@ -1,0 +1,316 @@
+/**
+ * RtmClient: the agora-rtm-sdk 1.5.1 client surface. A facade: the link (connection.ts) does the
+ * networking, RtmChannel the channels, invitation.ts the calls; this file validates arguments the
+ * way the Web SDK does and turns pushed events into the SDK's events.
+ */
+
+import { EventEmitter } from 'eventemitter3';
+import type { Clock } from '../clock';
+import {
+  GetChannelMemberCountError, LoginError, LogoutError, PeerMessageError, PeerSubscriptionStatusError,
+  QueryPeersBySubscriptionOptionError, QueryPeersOnlineStatusError, RenewTokenError, CreateChannelError,
+} from '../protocol/codes';
+import type { PushEvent, RequestType } from '../protocol/frames';
+import { DEFAULT_LIMITS, isValidId, type Limits } from '../protocol/limits';
+import { SlidingWindow } from '../rate-limit';
+import { RtmChannel } from './channel';
+import { resolveClientConfig, type Sig2rtmClientConfig } from './config';
+import { Link, outcomeOrThrow } from './connection';
+import { errorFor, RtmInvalidArgumentError } from './errors';
+import type { ClientInternals, RequestBodyOf } from './internals';
+import { fromWire, toWire } from './messages';
+import { ConnectionChangeReason, ConnectionState, PeerOnlineState, PeerSubscriptionOption } from './status-codes';
+import { defaultTransport } from './transports/default';
+import type { TransportFactory } from './transports/transport';
+import type {
+  ChannelMemberCountResult, PeerMessageSendResult, PeersOnlineStatusMap, PeersOnlineStatusResult, RtmClientEvents,
+  RtmConfig, RtmMessage, SendMessageOptions,
+} from './types';
+
+/** Minimum interval between two `login` calls (Web SDK). */
+const LOGIN_INTERVAL_MS = 500;
+
+export class RtmClient extends EventEmitter<RtmClientEvents> {
+  /** @internal */
+  readonly internals: ClientInternals;
+  private readonly link: Link;
+  private readonly clock: Clock;
+  private readonly requestTimeoutMs: number;
+  private readonly channels = new Map<string, RtmChannel>();
+  private readonly sendWindow = new SlidingWindow({ limit: 180, windowMs: 3000 });
+  private readonly subscriptions = new Map<string, PeerOnlineState>();
+  private lastLoginAt = Number.NEGATIVE_INFINITY;
+
+  /** @internal Use `AgoraRTM.createInstance`. */
+  constructor(
+    readonly appId: string,
+    config: Sig2rtmClientConfig | undefined,
+    embedded: () => TransportFactory,
+  ) {
+    super();
+    const cfg = resolveClientConfig(config);
+    this.clock = cfg.clock;
+    this.requestTimeoutMs = cfg.requestTimeoutMs;
+    const transport = cfg.transport ?? (cfg.serverUrl === undefined ? embedded() : defaultTransport());
+    this.link = new Link({
+      appId,
+      url: cfg.serverUrl ?? 'embedded:',
+      transport,
+      clock: cfg.clock,
+      backoff: cfg.backoff,
+      loginTimeoutMs: cfg.loginTimeoutMs,
+      heartbeatMs: 2000,
+    });
+    const limits: Limits = DEFAULT_LIMITS;
+    this.internals = {
+      link: this.link,
+      limits,
+      channels: this.channels,
+      call: <T extends RequestType>(_t: T, body: RequestBodyOf<T>, table: Readonly<Record<string, number>>, timeoutCode: number, timeoutMs?: number) =>
+        outcomeOrThrow<T>(this.link.request<T>(body as never, timeoutMs ?? this.requestTimeoutMs), table, timeoutCode),
+      requireLoggedIn: (table, code) => {
+        const st = this.link.state;
+        if (st !== ConnectionState.CONNECTED && st !== ConnectionState.RECONNECTING) throw errorFor(table, code, 'not logged in');
+      },
+      takeSend: () => this.sendWindow.tryTake(this.clock.now()),
+    };
+    this.link.on('state', (state, reason) => this.onState(state, reason));
+    this.link.on('push', (ev) => this.onPush(ev));
+    this.link.on('tokenExpired', () => this.emit('TokenExpired'));
+    this.link.on('restored', (resumed) => void this.onRestored(resumed));
+  }
+
+  // ---- session ----------------------------------------------------------------------------------
+
+  async login(options: { uid: string; token?: string }): Promise<void> {
+    const uid = (options as { uid?: unknown } | undefined)?.uid;
+    const token = (options as { token?: unknown } | undefined)?.token;
+    if (!isValidId(uid)) throw errorFor(LoginError, LoginError.INVALID_ARGUMENT, 'uid is invalid');
+    if (token !== undefined && token !== null && typeof token !== 'string') {
+      throw errorFor(LoginError, LoginError.INVALID_ARGUMENT, 'token must be a string');
+    }
+    const now = this.clock.now();
+    if (now - this.lastLoginAt < LOGIN_INTERVAL_MS) throw errorFor(LoginError, LoginError.TOO_OFTEN, 'login too often');
+    if (this.link.state !== ConnectionState.DISCONNECTED) throw errorFor(LoginError, LoginError.ALREADY_LOGIN, 'already logged in');
+    this.lastLoginAt = now;
+    // A token equal to the appId means "no token" (SDK behaviour).
+    const effective = typeof token === 'string' && token !== this.appId && token !== '' ? token : undefined;
+    await this.link.login(uid, effective);
+  }
+
+  async logout(): Promise<void> {
+    if (this.link.state === ConnectionState.DISCONNECTED) {
+      throw errorFor(LogoutError, LogoutError.USER_NOT_LOGGED_IN, 'not logged in');
+    }
+    await this.link.logout();
+  }
+
+  async renewToken(token: string): Promise<void> {
+    if (typeof token !== 'string' || token === '') throw errorFor(RenewTokenError, RenewTokenError.INVALID_ARGUMENT, 'token must be a non-empty string');
+    const st = this.link.state;
+    if (st === ConnectionState.RECONNECTING) {
+      this.link.retryWithToken(token);
+      return this.waitForConnected(20_000, RenewTokenError, RenewTokenError.FAILURE);
+    }
+    if (st !== ConnectionState.CONNECTED) throw errorFor(RenewTokenError, RenewTokenError.USER_NOT_LOGGED_IN, 'not logged in');
+    await this.internals.call('renew', { t: 'renew', token }, RenewTokenError, RenewTokenError.FAILURE, 20_000);
+    this.link.token = token;
+  }
+
+  private waitForConnected(ms: number, table: Readonly<Record<string, number>>, code: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        this.link.off('state', onState);
+        reject(errorFor(table, code, 'not reconnected in time'));
+      }, ms);
+      const onState = (s: ConnectionState) => {
+        if (s === ConnectionState.RECONNECTING) return;
+        this.clock.clearTimeout(timer);
+        this.link.off('state', onState);
+        if (s === ConnectionState.CONNECTED) resolve();
+        else reject(errorFor(table, code, `connection ${s}`));
+      };
+      this.link.on('state', onState);
+    });
+  }
+
+  // ---- peer messages ----------------------------------------------------------------------------
+
+  async sendMessageToPeer(message: RtmMessage, peerId: string, options?: SendMessageOptions): Promise<PeerMessageSendResult> {
+    const wire = toWire(message, this.internals.limits.messageBytes);
+    if (typeof wire === 'string') throw errorFor(PeerMessageError, PeerMessageError.INVALID_MESSAGE, wire);
+    if (!isValidId(peerId)) throw errorFor(PeerMessageError, PeerMessageError.INVALID_USERID, 'peerId is invalid');
+    this.internals.requireLoggedIn(PeerMessageError, PeerMessageError.USER_NOT_LOGGED_IN);
+    if (!this.internals.takeSend()) throw errorFor(PeerMessageError, PeerMessageError.TOO_OFTEN, 'at most 180 messages per 3 s');
+    const offline = options?.enableOfflineMessaging === true;
+    const r = await this.internals.call('peer', { t: 'peer', to: peerId, msg: wire, ...(offline ? { offline } : {}) }, PeerMessageError, PeerMessageError.TIMEOUT);
+    return { hasPeerReceived: r.received };
+  }
+
+  // ---- channels ---------------------------------------------------------------------------------
+
+  createChannel(channelId: string): RtmChannel {
+    if (!isValidId(channelId)) throw errorFor(CreateChannelError, CreateChannelError.INVALID_ARGUMENT, 'channelId is invalid');
+    return new RtmChannel(this.internals, channelId);
+  }
+
+  async getChannelMemberCount(channelIds: string[]): Promise<ChannelMemberCountResult> {
+    const max = this.internals.limits.countChannelsPerCall;
+    if (!Array.isArray(channelIds) || channelIds.length === 0 || !channelIds.every(isValidId)) {
+      throw errorFor(GetChannelMemberCountError, GetChannelMemberCountError.INVALID_ARGUMENT, 'channelIds must be valid ids');
+    }
+    if (channelIds.length > max) throw errorFor(GetChannelMemberCountError, GetChannelMemberCountError.EXCEED_LIMIT, `at most ${max} channels`);
+    this.requireConnected(GetChannelMemberCountError, GetChannelMemberCountError.USER_NOT_LOGGED_IN);
+    const { counts } = await this.internals.call('counts', { t: 'counts', chs: channelIds }, GetChannelMemberCountError, GetChannelMemberCountError.TIMEOUT);
+    for (const [id, n] of Object.entries(counts)) this.channels.get(id)?.handle({ e: 'count', ch: id, n });
+    return counts;
+  }
+
+  // ---- presence ---------------------------------------------------------------------------------
+
+  async queryPeersOnlineStatus(peerIds: string[]): Promise<PeersOnlineStatusResult> {
+    this.requireConnected(QueryPeersOnlineStatusError, QueryPeersOnlineStatusError.USER_NOT_LOGGED_IN);
+    const max = this.internals.limits.queryPeersPerCall;
+    if (!Array.isArray(peerIds) || peerIds.length === 0 || peerIds.length > max || !peerIds.every(isValidId)) {
+      throw errorFor(QueryPeersOnlineStatusError, QueryPeersOnlineStatusError.INVALID_ARGUMENT, `peerIds must be 1–${max} valid ids`);
+    }
+    const { online } = await this.internals.call('query', { t: 'query', uids: peerIds }, QueryPeersOnlineStatusError, QueryPeersOnlineStatusError.TIMEOUT);
+    // SDK side effect: subscribed peers whose state changed are announced.
+    const changed: PeersOnlineStatusMap = {};
+    for (const [id, on] of Object.entries(online)) {
+      const prev = this.subscriptions.get(id);
+      const next = on ? PeerOnlineState.ONLINE : PeerOnlineState.OFFLINE;
+      if (prev !== undefined && prev !== next && prev !== PeerOnlineState.UNREACHABLE) {
+        this.subscriptions.set(id, next);
+        changed[id] = next;
+      }
+    }
+    if (Object.keys(changed).length > 0) this.emit('PeersOnlineStatusChanged', changed);
+    return online;
+  }
+
+  async subscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
+    this.requireConnected(PeerSubscriptionStatusError, PeerSubscriptionStatusError.USER_NOT_LOGGED_IN);
+    if (!Array.isArray(peerIds) || peerIds.length === 0 || !peerIds.every(isValidId)) {
+      throw errorFor(PeerSubscriptionStatusError, PeerSubscriptionStatusError.INVALID_ARGUMENT, 'peerIds must be valid ids');
+    }
+    const max = this.internals.limits.subscriptionsPerClient;
+    const all = new Set([...this.subscriptions.keys(), ...peerIds]);
+    if (all.size > max) throw errorFor(PeerSubscriptionStatusError, PeerSubscriptionStatusError.OVERFLOW, `at most ${max} subscriptions`);
+    const { states } = await this.internals.call('sub', { t: 'sub', uids: peerIds }, PeerSubscriptionStatusError, PeerSubscriptionStatusError.TIMEOUT);
+    const announced: PeersOnlineStatusMap = {};
+    for (const id of peerIds) {
+      const s = (states[id] ?? 'OFFLINE') as PeerOnlineState;
+      this.subscriptions.set(id, s);
+      announced[id] = s;
+    }
+    this.emit('PeersOnlineStatusChanged', announced);
+  }
+
+  async unsubscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
+    this.requireConnected(PeerSubscriptionStatusError, PeerSubscriptionStatusError.USER_NOT_LOGGED_IN);
+    if (!Array.isArray(peerIds) || peerIds.length === 0 || !peerIds.every(isValidId)) {
+      throw errorFor(PeerSubscriptionStatusError, PeerSubscriptionStatusError.INVALID_ARGUMENT, 'peerIds must be valid ids');
+    }
+    await this.internals.call('unsub', { t: 'unsub', uids: peerIds }, PeerSubscriptionStatusError, PeerSubscriptionStatusError.TIMEOUT);
+    for (const id of peerIds) this.subscriptions.delete(id);
+  }
+
+  queryPeersBySubscriptionOption(option: PeerSubscriptionOption): Promise<string[]> {
+    if (option !== PeerSubscriptionOption.ONLINE_STATUS) {
+      return Promise.reject(new RtmInvalidArgumentError(1, 'option must be ONLINE_STATUS'));
+    }
+    const st = this.link.state;
+    if (st !== ConnectionState.CONNECTED && st !== ConnectionState.RECONNECTING) {
+      return Promise.reject(errorFor(QueryPeersBySubscriptionOptionError, QueryPeersBySubscriptionOptionError.USER_NOT_LOGGED_IN, 'not logged in'));
+    }
+    return Promise.resolve([...this.subscriptions.keys()]);
+  }
+
+  // ---- misc -------------------------------------------------------------------------------------
+
+  createMessage<T extends RtmMessage>(message: Partial<T>): T {
+    return message as T;
+  }
+
+  updateConfig(_config: RtmConfig): void {
+    // Log settings only; sig2rtm's client does not upload logs.
+  }
+
+  /** @deprecated Use updateConfig. */
+  setParameters(config: RtmConfig): void {
+    this.updateConfig(config);
+  }
+
+  private requireConnected(table: Readonly<Record<string, number>>, code: number): void {
+    if (this.link.state !== ConnectionState.CONNECTED) throw errorFor(table, code, 'not logged in');
+  }
+
+  // ---- events from the link ---------------------------------------------------------------------
+
+  private onState(state: ConnectionState, reason: ConnectionChangeReason): void {
+    if (state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED) {
+      for (const ch of [...this.channels.values()]) ch.markLeft();
+      this.subscriptions.clear();
+    }
+    this.emit('ConnectionStateChanged', state, reason);
+    if (state === ConnectionState.ABORTED && reason === ConnectionChangeReason.TOKEN_EXPIRED) this.emit('TokenExpired');
+  }
+
+  private onPush(ev: PushEvent): void {
+    switch (ev.e) {
+      case 'peer':
+        this.emit('MessageFromPeer', fromWire(ev.msg), ev.from, {
+          serverReceivedTs: ev.ts,
+          ...(ev.offline === true ? { isOfflineMessage: true } : {}),
+        });
+        return;
+      case 'chmsg':
+      case 'joined':
+      case 'left':
+      case 'count':
+        this.channels.get(ev.ch)?.handle(ev);
+        return;
+      case 'presence': {
+        const changed: PeersOnlineStatusMap = {};
+        for (const [id, s] of Object.entries(ev.states)) {
+          const state = PeerOnlineState[s];
+          if (!this.subscriptions.has(id) || this.subscriptions.get(id) === state) continue;
+          this.subscriptions.set(id, state);
+          changed[id] = state;
+        }
+        if (Object.keys(changed).length > 0) this.emit('PeersOnlineStatusChanged', changed);
+        return;
+      }
+      case 'tokenWillExpire':
+        this.emit('TokenPrivilegeWillExpire');
+        return;
+    }
+  }
+
+  /** Back after a reconnect. If the server had dropped the session, restore what the app had. */
+  private async onRestored(resumed: boolean): Promise<void> {
+    if (!resumed) {
+      for (const ch of this.channels.values()) {
+        if (ch.state !== 'JOINED') continue;
+        this.link.request({ t: 'join', ch: ch.channelId }, this.requestTimeoutMs).catch(() => undefined);
+      }
+    }
+    const peers = [...this.subscriptions.keys()];
+    if (peers.length === 0) return;
+    try {
+      const outcome = await this.link.request(resumed ? { t: 'query', uids: peers } : { t: 'sub', uids: peers }, this.requestTimeoutMs);
+      if (!outcome.ok) return;
+      const data = outcome.data;
+      const full: PeersOnlineStatusMap = {};
+      for (const id of peers) {
+        const on = 'online' in data ? data.online[id] === true : data.states[id] === 'ONLINE';
+        full[id] = on ? PeerOnlineState.ONLINE : PeerOnlineState.OFFLINE;
+        this.subscriptions.set(id, full[id]);
+      }
+      this.emit('PeersOnlineStatusChanged', full);
+    } catch {
+      // the next reconnect tries again
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Client configuration: the SDK's own `RtmConfig` keys plus sig2rtm's, one defaults object, one
+ * normalisation step, and the server-address resolution order:
+ * `serverUrl` → `SIG2RTM_URL` (Node) → the page's own origin + `/rtm` (browser) → the embedded core.
+ */
+
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { RtmInvalidArgumentError } from './errors';
+import type { TransportFactory } from './transports/transport';
+import type { RtmConfig } from './types';
+
+export interface Sig2rtmClientConfig extends RtmConfig {
+  /** ws:// or wss:// address of a sig2rtm server, e.g. `ws://localhost:8080/rtm`. */
+  serverUrl?: string;
+  /** Replace the transport (advanced; tests and custom environments). */
+  transport?: TransportFactory;
+  /** Replace the clock (tests). */
+  clock?: Clock;
+  /** Reconnect backoff. */
+  reconnect?: Partial<BackoffOptions>;
+  /** Login gives up after this long. Default 12 000 ms (Web SDK). */
+  loginTimeoutMs?: number;
+  /** Per-request timeout. Default 10 000 ms (Web SDK). */
+  requestTimeoutMs?: number;
+}
+
+const KNOWN_KEYS = new Set<string>([
+  'enableLogUpload', 'logFilter', 'enableCloudProxy',
+  'serverUrl', 'transport', 'clock', 'reconnect', 'loginTimeoutMs', 'requestTimeoutMs',
+]);
+
+export interface ResolvedClientConfig {
+  serverUrl: string | undefined;
+  transport: TransportFactory | undefined;
+  clock: Clock;
+  backoff: BackoffOptions;
+  loginTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export function resolveClientConfig(config: Sig2rtmClientConfig | undefined): ResolvedClientConfig {
+  const c = config ?? {};
+  if (typeof c !== 'object') throw new RtmInvalidArgumentError(1, 'Invalid RTM config');
+  for (const key of Object.keys(c)) if (!KNOWN_KEYS.has(key)) throw new RtmInvalidArgumentError(1, `Invalid RTM config: unknown key ${key}`);
+  if (c.serverUrl !== undefined && (typeof c.serverUrl !== 'string' || !/^wss?:\/\//.test(c.serverUrl))) {
+    throw new RtmInvalidArgumentError(1, 'Invalid RTM config: serverUrl must start with ws:// or wss://');
+  }
+  return {
+    serverUrl: c.serverUrl ?? envUrl() ?? pageUrl(),
+    transport: c.transport,
+    clock: c.clock ?? systemClock,
+    backoff: { ...DEFAULT_BACKOFF, ...c.reconnect },
+    loginTimeoutMs: c.loginTimeoutMs ?? 12_000,
+    requestTimeoutMs: c.requestTimeoutMs ?? 10_000,
+  };
+}
+
+function envUrl(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const url = env?.SIG2RTM_URL;
+  return url !== undefined && url !== '' ? url : undefined;
+}
+
+function pageUrl(): string | undefined {
+  const loc = (globalThis as { location?: { protocol: string; host: string } }).location;
+  if (!loc || (loc.protocol !== 'http:' && loc.protocol !== 'https:')) return undefined;
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/rtm`;
+}

@@ -1,0 +1,398 @@
+/**
+ * The client's link to the server: one state machine (a single `setState` funnel), the transport,
+ * heartbeats, reconnect with backoff and session resume, request ids and timeouts, and in-order,
+ * exactly-once handling of pushed events. RtmClient is a facade over this.
+ */
+
+import { EventEmitter } from 'eventemitter3';
+import type { Clock, TimerHandle } from '../clock';
+import { decodeFrame, encodeFrame, type WireData } from '../protocol/codec';
+import { LoginError } from '../protocol/codes';
+import type { ClientRequest, KickReason, PushEvent, RequestType, ResultMap, ServerFrame } from '../protocol/frames';
+import { PROTOCOL_VERSION } from '../protocol/frames';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import type { RtmError} from './errors';
+import { errorFor, RtmTimeoutError } from './errors';
+import { ConnectionChangeReason as Reason, ConnectionState as State } from './status-codes';
+import type { Transport, TransportFactory } from './transports/transport';
+
+export interface LinkOptions {
+  appId: string;
+  url: string;
+  transport: TransportFactory;
+  clock: Clock;
+  backoff: BackoffOptions;
+  /** Login gives up after this long (Web SDK: 12 s). */
+  loginTimeoutMs: number;
+  /** Heartbeat interval until the server says otherwise. */
+  heartbeatMs: number;
+}
+
+export interface LinkEvents {
+  state: (state: State, reason: Reason) => void;
+  push: (ev: PushEvent) => void;
+  /** A reconnect was refused because the token expired; `renewToken` resumes it. */
+  tokenExpired: () => void;
+  /** Back after a reconnect. `resumed` false: the server had dropped the session (channels, subscriptions, attributes gone). */
+  restored: (resumed: boolean) => void;
+}
+
+/** A request's outcome before the caller maps a failure to its API's error class. */
+export type Outcome<T extends RequestType> = { ok: true; data: ResultMap[T] } | { ok: false; code: number; msg: string };
+
+type RequestBody = ClientRequest extends infer R ? (R extends { rid: number } ? Omit<R, 'rid'> : never) : never;
+
+interface Pending {
+  frame: ClientRequest;
+  settle: (outcome: Outcome<RequestType>) => void;
+  fail: (err: Error) => void;
+  timer: TimerHandle;
+}
+
+/** Sentinel for a request that timed out, mapped per API by the caller. */
+export class RequestTimeout extends Error {
+  override name = 'RequestTimeout';
+}
+
+const KICK_REASON: Record<KickReason, Reason> = {
+  REMOTE_LOGIN: Reason.REMOTE_LOGIN,
+  TOKEN_EXPIRED: Reason.TOKEN_EXPIRED,
+  BANNED_BY_SERVER: Reason.BANNED_BY_SERVER,
+  INTERRUPTED: Reason.INTERRUPTED,
+};
+
+export class Link extends EventEmitter<LinkEvents> {
+  state: State = State.DISCONNECTED;
+  uid: string | undefined;
+  token: string | undefined;
+
+  private transport: Transport | undefined;
+  private sid: string | undefined;
+  private lastSeq = 0;
+  private ackedSeq = 0;
+  private ackScheduled = false;
+  private nextRid = 1;
+  private readonly pending = new Map<number, Pending>();
+  private attempt = 0;
+  private reconnectTimer: TimerHandle | undefined;
+  private heartbeatTimer: TimerHandle | undefined;
+  private heartbeatMs: number;
+  private lastHeard = 0;
+  /** Waiting for `renewToken` after a reconnect was refused for an expired token. */
+  private awaitingToken = false;
+  private login$: { resolve: () => void; reject: (e: Error) => void; timer: TimerHandle } | undefined;
+
+  constructor(private readonly opts: LinkOptions) {
+    super();
+    this.heartbeatMs = opts.heartbeatMs;
+  }
+
+  private get clock(): Clock {
+    return this.opts.clock;
+  }
+
+  /** The one place the state changes. */
+  private setState(next: State, reason: Reason): void {
+    if (this.state === next) return;
+    this.state = next;
+    this.emit('state', next, reason);
+  }
+
+  // ---- login / logout ---------------------------------------------------------------------------
+
+  login(uid: string, token: string | undefined): Promise<void> {
+    this.uid = uid;
+    this.token = token;
+    this.sid = undefined;
+    this.lastSeq = 0;
+    this.ackedSeq = 0;
+    this.attempt = 0;
+    this.setState(State.CONNECTING, Reason.LOGIN);
+    return new Promise<void>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        this.failLogin(Reason.LOGIN_TIMEOUT, errorFor(LoginError, LoginError.TIMEOUT, 'login timed out'));
+      }, this.opts.loginTimeoutMs);
+      this.login$ = { resolve, reject, timer };
+      this.open();
+    });
+  }
+
+  private failLogin(reason: Reason, err: RtmError): void {
+    const l = this.login$;
+    if (!l) return;
+    this.login$ = undefined;
+    this.clock.clearTimeout(l.timer);
+    this.teardown();
+    this.setState(State.DISCONNECTED, reason);
+    l.reject(err);
+  }
+
+  async logout(): Promise<void> {
+    if (this.state === State.ABORTED) {
+      this.teardown();
+      this.setState(State.DISCONNECTED, Reason.LOGOUT);
+      return;
+    }
+    if (this.state === State.CONNECTED) {
+      // Best effort: the server ends the session at once; if it cannot hear us it will after the grace period.
+      await Promise.race([
+        this.request({ t: 'logout' }, 2000).catch(() => undefined),
+        new Promise((r) => this.clock.setTimeout(() => r(undefined), 2000)),
+      ]);
+    }
+    if (this.login$) this.failLogin(Reason.LOGOUT, errorFor(LoginError, LoginError.ABORTED_BY_LOGOUT, 'aborted by logout'));
+    this.teardown();
+    this.setState(State.DISCONNECTED, Reason.LOGOUT);
+  }
+
+  /** Closes everything and fails every pending request. */
+  private teardown(): void {
+    this.clock.clearTimeout(this.reconnectTimer);
+    this.clock.clearTimeout(this.heartbeatTimer);
+    this.reconnectTimer = undefined;
+    this.heartbeatTimer = undefined;
+    this.awaitingToken = false;
+    const t = this.transport;
+    this.transport = undefined;
+    t?.close(1000, 'bye');
+    for (const [rid, p] of this.pending) {
+      this.pending.delete(rid);
+      this.clock.clearTimeout(p.timer);
+      p.settle({ ok: false, code: 102, msg: 'not logged in' });
+    }
+    this.sid = undefined;
+  }
+
+  // ---- transport --------------------------------------------------------------------------------
+
+  private open(): void {
+    const transport = this.opts.transport(this.opts.url, {
+      onOpen: () => {
+        if (this.transport !== transport) return;
+        this.lastHeard = this.clock.now();
+        const resume = this.sid === undefined ? undefined : { sid: this.sid, ack: this.lastSeq };
+        this.sendLogin(resume);
+      },
+      onMessage: (data) => {
+        if (this.transport === transport) this.receive(data);
+      },
+      onClose: () => {
+        if (this.transport !== transport) return;
+        this.transport = undefined;
+        this.lost();
+      },
+    });
+    this.transport = transport;
+  }
+
+  private sendLogin(resume: { sid: string; ack: number } | undefined): void {
+    const frame: ClientRequest = {
+      t: 'login',
+      rid: this.nextRid++,
+      v: PROTOCOL_VERSION,
+      appId: this.opts.appId,
+      uid: this.uid ?? '',
+      ...(this.token === undefined ? {} : { token: this.token }),
+      ...(resume ? { resume } : {}),
+    };
+    this.transport?.send(encodeFrame(frame));
+    this.loginRid = frame.rid;
+  }
+
+  private loginRid = -1;
+
+  /** The transport went away without us asking. */
+  private lost(): void {
+    this.clock.clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+    if (this.state === State.CONNECTED) this.setState(State.RECONNECTING, Reason.INTERRUPTED);
+    if (this.state === State.RECONNECTING || this.state === State.CONNECTING) this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer || this.awaitingToken) return;
+    const delay = backoffDelay(this.attempt++, this.opts.backoff);
+    this.reconnectTimer = this.clock.setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.state === State.RECONNECTING || this.state === State.CONNECTING) this.open();
+    }, delay);
+  }
+
+  private receive(data: WireData): void {
+    let frame: ServerFrame;
+    try {
+      frame = decodeFrame(data) as ServerFrame;
+    } catch {
+      return; // a server of ours never sends this; ignore rather than crash the app
+    }
+    this.lastHeard = this.clock.now();
+    switch (frame.t) {
+      case 'res':
+        if (frame.rid === this.loginRid) this.onLoginResult(frame);
+        else this.onResult(frame);
+        return;
+      case 'push':
+        if (frame.seq <= this.lastSeq) return; // already had it (replayed after a resume)
+        this.lastSeq = frame.seq;
+        this.scheduleAck();
+        this.emit('push', frame.ev);
+        return;
+      case 'kick':
+        this.abort(KICK_REASON[frame.reason] ?? Reason.INTERRUPTED);
+        return;
+      case 'pong':
+      case 'error':
+        return;
+    }
+  }
+
+  private onLoginResult(frame: Extract<ServerFrame, { t: 'res' }>): void {
+    this.loginRid = -1;
+    if (!frame.ok) {
+      if (this.login$) {
+        this.failLogin(Reason.LOGIN_FAILURE, errorFor(LoginError, frame.code, frame.msg, { serverCode: frame.code }));
+        return;
+      }
+      // A refused resume.
+      if (frame.code === LoginError.TOKEN_EXPIRED) {
+        this.awaitingToken = true;
+        this.transport?.close(1000, 'token expired');
+        this.transport = undefined;
+        this.emit('tokenExpired');
+        return;
+      }
+      if (frame.code === LoginError.TOO_OFTEN) {
+        this.transport?.close(1000, 'retry');
+        return;
+      }
+      this.abort(Reason.INTERRUPTED);
+      return;
+    }
+    const data = frame.data as ResultMap['login'];
+    const resumed = data.resumed;
+    if (!resumed) {
+      this.lastSeq = 0;
+      this.ackedSeq = 0;
+    }
+    this.sid = data.sid;
+    this.heartbeatMs = data.hb;
+    this.attempt = 0;
+    this.startHeartbeat();
+    const first = this.login$;
+    if (first) {
+      this.login$ = undefined;
+      this.clock.clearTimeout(first.timer);
+      this.setState(State.CONNECTED, Reason.LOGIN_SUCCESS);
+      first.resolve();
+    } else {
+      this.setState(State.CONNECTED, Reason.LOGIN_SUCCESS);
+      this.emit('restored', resumed);
+    }
+    // Requests made while away, and those whose answer the drop swallowed: the server answers a
+    // re-sent rid from its memory instead of running it twice.
+    for (const p of this.pending.values()) this.transport?.send(encodeFrame(p.frame));
+  }
+
+  /** The server ended the session (kicked): ABORTED, no reconnect. */
+  private abort(reason: Reason): void {
+    if (this.login$) {
+      this.failLogin(Reason.LOGIN_FAILURE, errorFor(LoginError, LoginError.REJECTED, `aborted: ${reason}`));
+      return;
+    }
+    this.teardown();
+    this.setState(State.ABORTED, reason);
+  }
+
+  private scheduleAck(): void {
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    // Acknowledge once per batch of frames, right after the batch is handled.
+    queueMicrotask(() => {
+      this.ackScheduled = false;
+      if (this.lastSeq > this.ackedSeq && this.transport) {
+        this.ackedSeq = this.lastSeq;
+        this.transport.send(encodeFrame({ t: 'ack', seq: this.lastSeq }));
+      }
+    });
+  }
+
+  private startHeartbeat(): void {
+    this.clock.clearTimeout(this.heartbeatTimer);
+    const beat = () => {
+      if (this.state !== State.CONNECTED || !this.transport) return;
+      if (this.clock.now() - this.lastHeard > this.heartbeatMs * 3) {
+        // The server has gone quiet: treat the connection as lost and reconnect.
+        const t = this.transport;
+        this.transport = undefined;
+        t.close(4100, 'heartbeat timeout');
+        this.lost();
+        return;
+      }
+      this.transport.send('{"t":"ping"}');
+      this.heartbeatTimer = this.clock.setTimeout(beat, this.heartbeatMs);
+    };
+    this.heartbeatTimer = this.clock.setTimeout(beat, this.heartbeatMs);
+  }
+
+  /** After `renewToken` while a reconnect waits for a fresh token. */
+  retryWithToken(token: string): void {
+    this.token = token;
+    if (!this.awaitingToken) return;
+    this.awaitingToken = false;
+    this.attempt = 0;
+    this.scheduleReconnect();
+  }
+
+  /** Simulates a network drop (tests and the `reconnect` diagnostics): closes the transport, keeps the session. */
+  dropTransport(): void {
+    const t = this.transport;
+    if (!t) return;
+    this.transport = undefined;
+    t.close(4101, 'dropped');
+    this.lost();
+  }
+
+  // ---- requests ---------------------------------------------------------------------------------
+
+  /**
+   * Sends a request and settles with its outcome. While reconnecting, the request waits and goes
+   * out once the link is back; `timeoutMs` bounds the whole wait.
+   */
+  request<T extends RequestType>(body: Extract<RequestBody, { t: T }>, timeoutMs: number): Promise<Outcome<T>> {
+    const rid = this.nextRid++;
+    const frame = { ...body, rid } as unknown as ClientRequest;
+    return new Promise<Outcome<T>>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        this.pending.delete(rid);
+        reject(new RequestTimeout(`${frame.t} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(rid, { frame, settle: resolve as (o: Outcome<RequestType>) => void, fail: reject, timer });
+      if (this.state === State.CONNECTED) this.transport?.send(encodeFrame(frame));
+    });
+  }
+
+  private onResult(frame: Extract<ServerFrame, { t: 'res' }>): void {
+    const p = this.pending.get(frame.rid);
+    if (!p) return;
+    this.pending.delete(frame.rid);
+    this.clock.clearTimeout(p.timer);
+    p.settle(frame.ok ? { ok: true, data: frame.data as ResultMap[RequestType] } : { ok: false, code: frame.code, msg: frame.msg });
+  }
+}
+
+/** Maps a request's outcome to its result or to the API's official error. */
+export async function outcomeOrThrow<T extends RequestType>(
+  running: Promise<Outcome<T>>,
+  table: Readonly<Record<string, number>>,
+  timeoutCode: number,
+): Promise<ResultMap[T]> {
+  let outcome: Outcome<T>;
+  try {
+    outcome = await running;
+  } catch (err) {
+    if (err instanceof RequestTimeout) throw new RtmTimeoutError(timeoutCode, err.message, { cause: err });
+    throw err;
+  }
+  if (outcome.ok) return outcome.data;
+  throw errorFor(table, outcome.code, outcome.msg, { serverCode: outcome.code });
+}

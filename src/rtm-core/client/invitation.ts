@@ -1,0 +1,2 @@
+export class RemoteInvitation {}
+export class LocalInvitation {}

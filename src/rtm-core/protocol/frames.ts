@@ -1,0 +1,107 @@
+/**
+ * The wire protocol: every frame is a member of `ClientFrame` (client → server) or `ServerFrame`
+ * (server → client), discriminated by `t`. Requests carry a request id `rid`; the server answers each
+ * with one `res` frame carrying either the result or the official numeric error code of that API.
+ * Everything the server pushes unprompted travels in a `push` frame with a per-session sequence
+ * number, acknowledged by the client, which is what makes delivery exactly-once across reconnects.
+ *
+ * Text frames are JSON. A frame holding bytes (a RAW message) is sent as a binary frame; see codec.ts.
+ */
+
+/** Bumped on any incompatible change; the login handshake carries it. */
+export const PROTOCOL_VERSION = 1;
+
+export type PeerOnlineStateName = 'ONLINE' | 'UNREACHABLE' | 'OFFLINE';
+
+/** A message as it travels: TEXT, or RAW bytes with an optional description. */
+export type WireMessage =
+  | { type: 'TEXT'; text: string }
+  | { type: 'RAW'; raw: Uint8Array; desc: string };
+
+/** How a session was ended by the server; mirrors the SDK's ABORTED reasons. */
+export type KickReason = 'REMOTE_LOGIN' | 'TOKEN_EXPIRED' | 'BANNED_BY_SERVER' | 'INTERRUPTED';
+
+// ---- client → server -------------------------------------------------------------------------
+
+/** Requests: each has a `rid` and gets exactly one `res`. */
+export type ClientRequest =
+  | {
+      t: 'login';
+      rid: number;
+      /** Protocol version spoken by the client. */
+      v: number;
+      appId: string;
+      uid: string;
+      token?: string;
+      /** Resume an existing session after a network drop: its id and the last push seq received. */
+      resume?: { sid: string; ack: number };
+    }
+  | { t: 'logout'; rid: number }
+  | { t: 'renew'; rid: number; token: string }
+  | { t: 'peer'; rid: number; to: string; msg: WireMessage; offline?: boolean }
+  | { t: 'join'; rid: number; ch: string }
+  | { t: 'leave'; rid: number; ch: string }
+  | { t: 'chmsg'; rid: number; ch: string; msg: WireMessage }
+  | { t: 'members'; rid: number; ch: string }
+  | { t: 'counts'; rid: number; chs: string[] }
+  | { t: 'query'; rid: number; uids: string[] }
+  | { t: 'sub'; rid: number; uids: string[] }
+  | { t: 'unsub'; rid: number; uids: string[] };
+
+/** Fire-and-forget frames. */
+export type ClientNotice =
+  /** Heartbeat; the server answers with `pong`. */
+  | { t: 'ping' }
+  /** Cumulative acknowledgement of every push up to and including `seq`. */
+  | { t: 'ack'; seq: number };
+
+export type ClientFrame = ClientRequest | ClientNotice;
+export type RequestType = ClientRequest['t'];
+export type RequestOf<T extends RequestType> = Extract<ClientRequest, { t: T }>;
+
+/** What a successful `res` carries, per request type. */
+export interface ResultMap {
+  login: {
+    /** Session id, to resume with. */
+    sid: string;
+    /** True when an existing session was resumed (channels, subscriptions kept). */
+    resumed: boolean;
+    /** Heartbeat interval the client should use, ms. */
+    hb: number;
+    /** Server time, ms. */
+    now: number;
+  };
+  logout: null;
+  renew: null;
+  peer: { received: boolean; cached?: boolean };
+  join: { count: number };
+  leave: null;
+  chmsg: null;
+  members: { uids: string[] };
+  counts: { counts: Record<string, number> };
+  query: { online: Record<string, boolean> };
+  sub: { states: Record<string, PeerOnlineStateName> };
+  unsub: null;
+}
+
+// ---- server → client -------------------------------------------------------------------------
+
+/** Events pushed to a session, each inside a sequenced `push` frame. */
+export type PushEvent =
+  | { e: 'peer'; from: string; msg: WireMessage; ts: number; offline?: boolean }
+  | { e: 'chmsg'; ch: string; from: string; msg: WireMessage; ts: number }
+  | { e: 'joined'; ch: string; uid: string }
+  | { e: 'left'; ch: string; uid: string }
+  | { e: 'count'; ch: string; n: number }
+  | { e: 'presence'; states: Record<string, PeerOnlineStateName> }
+  | { e: 'tokenWillExpire' };
+
+export type ServerFrame =
+  | { t: 'res'; rid: number; ok: true; data: unknown }
+  | { t: 'res'; rid: number; ok: false; code: number; msg: string }
+  | { t: 'push'; seq: number; ev: PushEvent }
+  | { t: 'pong' }
+  /** The session is over (ABORTED on the client); the socket closes after it. */
+  | { t: 'kick'; reason: KickReason }
+  /** A frame-level error not tied to a request (see ProtocolError). */
+  | { t: 'error'; code: number; msg: string };

@@ -1,0 +1,127 @@
+/**
+ * Delivery to sessions and channel members wherever they are connected. In one process this is a
+ * direct call into the local session registry (`LocalBus`); across processes it becomes pub/sub
+ * between nodes. Handlers depend on this interface and on StateStore only.
+ */
+
+import type { EncodedEvent } from '../protocol/codec';
+import { encodeFrame } from '../protocol/codec';
+import type { KickReason } from '../protocol/frames';
+import type { Session } from './session';
+
+/** What became of a peer delivery. */
+export type Delivery =
+  /** The receiving client acknowledged it. */
+  | 'acked'
+  /** Sent to a connected client that did not acknowledge it in time (still queued for it). */
+  | 'unacked'
+  /** The receiver is logged in but away (reconnecting): queued, delivered when it returns. */
+  | 'queued'
+  /** Nobody is logged in as the receiver. */
+  | 'absent';
+
+export interface Bus {
+  register(session: Session): void;
+  unregister(session: Session): void;
+  /** The session of (appId, uid) hosted here, if any. */
+  localSession(appId: string, uid: string): Session | undefined;
+  sessionById(sid: string): Session | undefined;
+
+  /** Queues `ev` for the user and waits up to `ackTimeoutMs` for its client's acknowledgement. */
+  deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number): Promise<Delivery>;
+  /** Queues `ev` for the user without waiting (presence, notices). */
+  pushToUser(appId: string, uid: string, ev: EncodedEvent): void;
+
+  addMember(session: Session, channel: string): void;
+  removeMember(session: Session, channel: string): void;
+  /** Queues `ev` for every member of the channel except `exceptUid`. */
+  publishToChannel(appId: string, channel: string, ev: EncodedEvent, exceptUid?: string): void;
+
+  /** Tells a session's client it is over and closes its socket. The caller ends the session. */
+  kick(session: Session, reason: KickReason): void;
+}
+
+type Timer = (fn: () => void, ms: number) => { cancel(): void };
+
+export class LocalBus implements Bus {
+  private readonly byUser = new Map<string, Session>();
+  private readonly byId = new Map<string, Session>();
+  private readonly channels = new Map<string, Set<Session>>();
+
+  constructor(private readonly timer: Timer) {}
+
+  register(session: Session): void {
+    this.byUser.set(userKey(session.appId, session.uid), session);
+    this.byId.set(session.sid, session);
+  }
+
+  unregister(session: Session): void {
+    const key = userKey(session.appId, session.uid);
+    if (this.byUser.get(key) === session) this.byUser.delete(key);
+    this.byId.delete(session.sid);
+    for (const ch of session.channels) this.removeMember(session, ch);
+  }
+
+  localSession(appId: string, uid: string): Session | undefined {
+    return this.byUser.get(userKey(appId, uid));
+  }
+
+  sessionById(sid: string): Session | undefined {
+    return this.byId.get(sid);
+  }
+
+  deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number): Promise<Delivery> {
+    const session = this.localSession(appId, uid);
+    if (!session || session.ended) return Promise.resolve('absent');
+    const seq = session.push(ev);
+    if (!session.attached || session.presence !== 'ONLINE') return Promise.resolve('queued');
+    const acked = session.waitForAck(seq);
+    return new Promise<Delivery>((resolve) => {
+      const t = this.timer(() => resolve('unacked'), ackTimeoutMs);
+      void acked.then((ok) => {
+        t.cancel();
+        resolve(ok ? 'acked' : 'unacked');
+      });
+    });
+  }
+
+  pushToUser(appId: string, uid: string, ev: EncodedEvent): void {
+    const session = this.localSession(appId, uid);
+    if (session && !session.ended) session.push(ev);
+  }
+
+  addMember(session: Session, channel: string): void {
+    const key = userKey(session.appId, channel);
+    let members = this.channels.get(key);
+    if (!members) {
+      members = new Set();
+      this.channels.set(key, members);
+    }
+    members.add(session);
+  }
+
+  removeMember(session: Session, channel: string): void {
+    const key = userKey(session.appId, channel);
+    const members = this.channels.get(key);
+    if (!members) return;
+    members.delete(session);
+    if (members.size === 0) this.channels.delete(key);
+  }
+
+  publishToChannel(appId: string, channel: string, ev: EncodedEvent, exceptUid?: string): void {
+    const members = this.channels.get(userKey(appId, channel));
+    if (!members) return;
+    for (const s of members) if (s.uid !== exceptUid && !s.ended) s.push(ev);
+  }
+
+  kick(session: Session, reason: KickReason): void {
+    const outlet = session.outlet;
+    if (!outlet) return;
+    outlet.send(encodeFrame({ t: 'kick', reason }));
+    outlet.close(4000, reason);
+  }
+}
+
+function userKey(appId: string, id: string): string {
+  return `${appId}\u0000${id}`;
+}

@@ -1,0 +1,134 @@
+/**
+ * One client connection, whatever carries it (a `ws` socket or the in-process loopback): decodes and
+ * validates every frame, answers bad ones with a typed error, and hands good ones to the core.
+ * Nothing a client sends can throw out of here.
+ */
+
+import { decodeFrame, encodeFrame, type WireData } from '../protocol/codec';
+import { ProtocolError } from '../protocol/codes';
+import { validateClientFrame, type ValidationLimits } from '../protocol/validate';
+import type { TimerHandle } from '../clock';
+import type { RtmCore } from './core';
+import { RateLimiter } from '../rate-limit';
+import type { RateName } from './options';
+import type { Outlet, Session } from './session';
+
+/** What a transport must provide for a connection. */
+export interface SocketLike {
+  send(data: WireData): void;
+  close(code: number, reason: string): void;
+}
+
+/** Close codes we use (4000–4999 are for applications). */
+export const CloseCode = {
+  KICKED: 4000,
+  RESUMED_ELSEWHERE: 4001,
+  TOO_MANY_ERRORS: 4002,
+  LOGIN_TIMEOUT: 4003,
+} as const;
+
+/** The code every "not logged in" request gets: 102 is USER_NOT_LOGGED_IN in every RTM code table. */
+const USER_NOT_LOGGED_IN = 102;
+
+export class Connection implements Outlet {
+  session: Session | undefined;
+  loggingIn = false;
+  closedByPeer = false;
+  readonly rates: RateLimiter<RateName>;
+  private badFrames = 0;
+  private closing = false;
+  private readonly loginTimer: TimerHandle | undefined;
+  private readonly limits: ValidationLimits;
+
+  constructor(
+    private readonly core: RtmCore,
+    private readonly socket: SocketLike,
+  ) {
+    this.rates = new RateLimiter(core.options.rates);
+    this.limits = core.options.limits;
+    core.addConnection(this);
+    this.loginTimer = core.clock.setTimeout(() => {
+      if (!this.session) this.close(CloseCode.LOGIN_TIMEOUT, 'no login');
+    }, core.options.timings.loginWithinMs);
+  }
+
+  send(data: WireData): void {
+    if (!this.closing) this.socket.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.close(code, reason);
+  }
+
+  reply(rid: number, body: { ok: true; data: unknown } | { ok: false; code: number; msg: string }): void {
+    this.send(encodeFrame({ t: 'res', rid, ...body }));
+  }
+
+  /** A frame arrived. */
+  receive(data: WireData): void {
+    let value: unknown;
+    try {
+      value = decodeFrame(data);
+    } catch (err) {
+      this.bad((err as Error).message);
+      return;
+    }
+    const v = validateClientFrame(value, this.limits);
+    if (this.session) this.core.touch(this.session);
+    if (!v.ok) {
+      if (v.rid === undefined) this.bad(v.msg);
+      else {
+        this.reply(v.rid, { ok: false, code: v.code, msg: v.msg });
+        this.countBad();
+      }
+      return;
+    }
+    const f = v.frame;
+    switch (f.t) {
+      case 'ping':
+        this.send('{"t":"pong"}');
+        return;
+      case 'ack':
+        this.session?.ack(f.seq);
+        return;
+      case 'login':
+        this.core.login(this, f).catch((err: unknown) => this.internalError(f.rid, err));
+        return;
+      case 'logout':
+        this.core.logout(this, f).catch((err: unknown) => this.internalError(f.rid, err));
+        return;
+      default:
+        if (!this.session) {
+          this.reply(f.rid, { ok: false, code: USER_NOT_LOGGED_IN, msg: 'not logged in' });
+          return;
+        }
+        this.core.handle(this.session, f);
+    }
+  }
+
+  /** The transport closed. */
+  closed(): void {
+    this.closedByPeer = true;
+    this.closing = true;
+    this.core.clock.clearTimeout(this.loginTimer);
+    this.core.removeConnection(this);
+  }
+
+  private internalError(rid: number, err: unknown): void {
+    console.error('[sig2rtm] request failed', err);
+    this.reply(rid, { ok: false, code: 1, msg: 'internal error' });
+  }
+
+  private bad(msg: string): void {
+    this.send(encodeFrame({ t: 'error', code: ProtocolError.BAD_FRAME, msg }));
+    this.countBad();
+  }
+
+  private countBad(): void {
+    if (++this.badFrames <= this.core.options.maxBadFrames) return;
+    this.send(encodeFrame({ t: 'error', code: ProtocolError.TOO_MANY_ERRORS, msg: 'too many bad frames' }));
+    this.close(CloseCode.TOO_MANY_ERRORS, 'too many bad frames');
+  }
+}

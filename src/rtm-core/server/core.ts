@@ -1,0 +1,285 @@
+/**
+ * The RTM core: sessions, presence, token lifetime and request dispatch, independent of any
+ * transport. `createServer` puts it behind `ws`; the embedded mode talks to it in-process.
+ */
+
+import { verifyToken, loginCodeForTokenFailure } from '../auth/verify';
+import type { Clock } from '../clock';
+import { encodeEvent, encodeFrame } from '../protocol/codec';
+import { LoginError, LogoutError, RenewTokenError } from '../protocol/codes';
+import type { ClientRequest, RequestOf, ResultMap } from '../protocol/frames';
+import { PROTOCOL_VERSION } from '../protocol/frames';
+import { LocalBus, type Bus } from './bus';
+import type { Connection } from './connection';
+import { leaveChannel } from './handlers/channel';
+import { RequestFailure, type CoreServices, type HandlerContext } from './handlers/context';
+import { handlers } from './handlers/index';
+import { MemberCounts } from './member-counts';
+import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options';
+import { Session } from './session';
+import { MemoryStore } from './state/memory';
+import type { StateStore } from './state/store';
+
+/** Why a session ended. */
+type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'shutdown';
+
+export class RtmCore implements CoreServices {
+  readonly options: ResolvedCoreOptions;
+  readonly store: StateStore;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  private readonly counts: MemberCounts;
+  private readonly connections = new Set<Connection>();
+  private closed = false;
+
+  constructor(options: CoreOptions = {}) {
+    this.options = resolveCoreOptions(options);
+    this.clock = this.options.clock;
+    this.store = options.store ?? new MemoryStore();
+    this.bus = new LocalBus((fn, ms) => {
+      const h = this.clock.setTimeout(fn, ms);
+      return { cancel: () => this.clock.clearTimeout(h) };
+    });
+    const t = this.options.timings;
+    this.counts = new MemberCounts(this.clock, this.store, this.bus, {
+      small: t.memberCountIntervalMs,
+      large: t.memberCountIntervalLargeMs,
+      threshold: this.options.limits.memberEventsUpTo,
+    });
+  }
+
+  // ---- connections ------------------------------------------------------------------------------
+
+  addConnection(conn: Connection): void {
+    if (this.closed) {
+      conn.close(1001, 'server closing');
+      return;
+    }
+    this.connections.add(conn);
+  }
+
+  removeConnection(conn: Connection): void {
+    this.connections.delete(conn);
+    if (conn.session) conn.session.detach(conn);
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Something arrived from the session's client: it is alive. */
+  touch(session: Session): void {
+    session.lastSeen = this.clock.now();
+    if (session.presence === 'UNREACHABLE') {
+      session.presence = 'ONLINE';
+      this.armSilence(session);
+      void this.announcePresence(session, 'ONLINE');
+    }
+  }
+
+  // ---- login / logout ---------------------------------------------------------------------------
+
+  async login(conn: Connection, req: RequestOf<'login'>): Promise<void> {
+    const fail = (code: number, msg: string) => conn.reply(req.rid, { ok: false, code, msg });
+    const now = this.clock.now();
+    if (!conn.rates.tryTake('login', now)) return fail(LoginError.TOO_OFTEN, 'login: too often');
+    if (req.v !== PROTOCOL_VERSION) return fail(LoginError.REJECTED, `unsupported protocol version ${req.v}`);
+    if (conn.session || conn.loggingIn) return fail(LoginError.ALREADY_LOGIN, 'already logged in on this connection');
+    const apps = this.options.apps;
+    const app = apps ? apps[req.appId] : {};
+    if (!app) return fail(LoginError.INVALID_APP_ID, 'unknown appId');
+    const verdict = verifyToken({
+      appId: req.appId,
+      certificate: app.certificate,
+      uid: req.uid,
+      token: req.token,
+      nowSec: Math.floor(now / 1000),
+    });
+    if (!verdict.ok) return fail(loginCodeForTokenFailure[verdict.reason], `${verdict.reason}: ${verdict.detail}`);
+    const expiresAt = verdict.expiresAt === undefined ? undefined : verdict.expiresAt * 1000;
+
+    const resumable = req.resume ? this.bus.sessionById(req.resume.sid) : undefined;
+    if (resumable && req.resume && !resumable.ended && resumable.appId === req.appId && resumable.uid === req.uid) {
+      const previous = resumable.outlet;
+      if (previous && previous !== conn) previous.close(4001, 'session resumed on another connection');
+      conn.session = resumable;
+      this.reply(conn, req.rid, { sid: resumable.sid, resumed: true, hb: this.options.timings.heartbeatMs, now });
+      resumable.attach(conn, req.resume.ack, now);
+      this.touch(resumable);
+      this.armTokenTimers(resumable, expiresAt);
+      return;
+    }
+
+    conn.loggingIn = true;
+    try {
+      const sid = globalThis.crypto.randomUUID();
+      await this.store.claimSession(req.appId, req.uid, sid);
+      const old = this.bus.localSession(req.appId, req.uid);
+      if (old) {
+        this.bus.kick(old, 'REMOTE_LOGIN');
+        await this.endSession(old, 'replaced');
+      }
+      if (conn.closedByPeer) {
+        await this.store.releaseSession(req.appId, req.uid, sid);
+        return;
+      }
+      const session = new Session(sid, req.appId, req.uid, this.clock.now(), this.options.rates);
+      this.bus.register(session);
+      conn.session = session;
+      this.reply(conn, req.rid, { sid, resumed: false, hb: this.options.timings.heartbeatMs, now: this.clock.now() });
+      session.attach(conn, undefined, this.clock.now());
+      this.armSilence(session);
+      this.armTokenTimers(session, expiresAt);
+      if (!old) void this.announcePresence(session, 'ONLINE');
+      await this.deliverOffline(session);
+    } finally {
+      conn.loggingIn = false;
+    }
+  }
+
+  private async deliverOffline(session: Session): Promise<void> {
+    const { limits } = this.options;
+    const cached = await this.store.drainOffline(session.appId, session.uid, this.clock.now(), limits.offlineMessageTtlMs);
+    for (const m of cached) {
+      session.push(encodeEvent({ e: 'peer', from: m.from, msg: m.msg, ts: m.ts, offline: true }));
+    }
+  }
+
+  async logout(conn: Connection, req: RequestOf<'logout'>): Promise<void> {
+    const session = conn.session;
+    if (!session) return conn.reply(req.rid, { ok: false, code: LogoutError.USER_NOT_LOGGED_IN, msg: 'not logged in' });
+    conn.session = undefined;
+    conn.reply(req.rid, { ok: true, data: null });
+    await this.endSession(session, 'logout');
+  }
+
+  // ---- requests ---------------------------------------------------------------------------------
+
+  /** Runs a request of a logged-in session; the answer goes to whichever socket the session has then. */
+  handle(session: Session, req: Exclude<ClientRequest, { t: 'login' | 'logout' }>): void {
+    if (session.begin(req.rid) !== 'new') return;
+    const ctx: HandlerContext = { core: this, session };
+    const handler = handlers[req.t] as (c: HandlerContext, r: typeof req) => Promise<unknown>;
+    let running: Promise<unknown>;
+    try {
+      running = handler(ctx, req);
+    } catch (err) {
+      running = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    running.then(
+      (data) => session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: true, data: data ?? null }) as string),
+      (err: unknown) => {
+        const failure = err instanceof RequestFailure ? err : new RequestFailure(1, 'internal error');
+        if (!(err instanceof RequestFailure)) console.error('[sig2rtm] handler failed', req.t, err);
+        session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: false, code: failure.code, msg: failure.message }) as string);
+      },
+    );
+  }
+
+  private reply<T extends keyof ResultMap>(conn: Connection, rid: number, data: ResultMap[T]): void {
+    conn.reply(rid, { ok: true, data });
+  }
+
+  // ---- services for handlers --------------------------------------------------------------------
+
+  memberCountChanged(appId: string, channel: string): void {
+    this.counts.changed(appId, channel);
+  }
+
+  renewToken(session: Session, token: string): void {
+    const app = this.options.apps ? this.options.apps[session.appId] : {};
+    const verdict = verifyToken({
+      appId: session.appId,
+      certificate: app?.certificate,
+      uid: session.uid,
+      token,
+      nowSec: Math.floor(this.clock.now() / 1000),
+    });
+    if (!verdict.ok) {
+      const code = verdict.reason === 'TOKEN_EXPIRED' ? RenewTokenError.TOKEN_EXPIRED : RenewTokenError.INVALID_TOKEN;
+      throw new RequestFailure(code, `${verdict.reason}: ${verdict.detail}`);
+    }
+    this.armTokenTimers(session, verdict.expiresAt === undefined ? undefined : verdict.expiresAt * 1000);
+  }
+
+  // ---- timers -----------------------------------------------------------------------------------
+
+  /**
+   * Presence from silence: UNREACHABLE once nothing has arrived for `unreachableAfterMs`, session over
+   * (OFFLINE) after `offlineAfterMs`. One timer per session, re-armed lazily from `lastSeen`, so a
+   * busy session costs nothing per frame.
+   */
+  private armSilence(session: Session): void {
+    const { unreachableAfterMs, offlineAfterMs } = this.options.timings;
+    this.clock.clearTimeout(session.silenceTimer);
+    const deadline = session.lastSeen + (session.presence === 'ONLINE' ? unreachableAfterMs : offlineAfterMs);
+    session.silenceTimer = this.clock.setTimeout(() => {
+      if (session.ended) return;
+      const silent = this.clock.now() - session.lastSeen;
+      if (session.presence === 'ONLINE' && silent >= unreachableAfterMs) {
+        session.presence = 'UNREACHABLE';
+        void this.announcePresence(session, 'UNREACHABLE');
+      } else if (session.presence === 'UNREACHABLE' && silent >= offlineAfterMs) {
+        void this.endSession(session, 'offline');
+        return;
+      }
+      this.armSilence(session);
+    }, deadline - this.clock.now());
+  }
+
+  private armTokenTimers(session: Session, expiresAt: number | undefined): void {
+    for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
+    session.tokenExpiresAt = expiresAt;
+    if (expiresAt === undefined) return;
+    const now = this.clock.now();
+    const warnAt = expiresAt - this.options.timings.tokenWarningMs;
+    session.tokenTimers.push(
+      this.clock.setTimeout(() => {
+        if (!session.ended) session.push(encodeEvent({ e: 'tokenWillExpire' }));
+      }, Math.max(0, warnAt - now)),
+      this.clock.setTimeout(() => {
+        if (session.ended) return;
+        // Connected: the session ends (ABORTED / TOKEN_EXPIRED). Away: it lives on, and the resume
+        // fails with TOKEN_EXPIRED until the client brings a renewed token.
+        if (session.attached) {
+          this.bus.kick(session, 'TOKEN_EXPIRED');
+          void this.endSession(session, 'token-expired');
+        }
+      }, Math.max(0, expiresAt - now)),
+    );
+  }
+
+  // ---- session end ------------------------------------------------------------------------------
+
+  async endSession(session: Session, why: EndReason): Promise<void> {
+    if (session.ended) return;
+    const channels = [...session.channels];
+    this.clock.clearTimeout(session.silenceTimer);
+    for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
+    session.end();
+    this.bus.unregister(session);
+    const ctx: HandlerContext = { core: this, session };
+    for (const ch of channels) await leaveChannel(ctx, ch);
+    await this.store.dropSubscriptions(session.appId, session.uid);
+    if (why !== 'replaced') {
+      const released = await this.store.releaseSession(session.appId, session.uid, session.sid);
+      if (released) await this.announcePresence(session, 'OFFLINE');
+    }
+  }
+
+  private async announcePresence(session: Session, state: 'ONLINE' | 'UNREACHABLE' | 'OFFLINE'): Promise<void> {
+    const subscribers = await this.store.subscribersOf(session.appId, session.uid);
+    if (subscribers.length === 0) return;
+    const ev = encodeEvent({ e: 'presence', states: { [session.uid]: state } });
+    for (const s of subscribers) this.bus.pushToUser(session.appId, s, ev);
+  }
+
+  /** Ends every session and closes every connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const conn of [...this.connections]) conn.close(1001, 'server closing');
+    this.counts.close();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Channels: join, leave, messages, members, counts. Membership is kept twice on purpose: in the
+ * StateStore (shared, authoritative for counts and member lists) and in the Bus (where this node
+ * delivers). The session's own set answers "am I in it?" without a round trip.
+ */
+
+import {
+  ChannelMessageError, GetChannelMemberCountError, GetMembersError, JoinChannelError, LeaveChannelError,
+} from '../../protocol/codes';
+import { encodeEvent } from '../../protocol/codec';
+import type { Handler, HandlerContext } from './context';
+import { RequestFailure, takeRate } from './context';
+
+export const join: Handler<'join'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  const { limits } = core.options;
+  if (session.channels.has(req.ch)) throw new RequestFailure(JoinChannelError.ALREADY_JOINED, 'already joined');
+  if (session.channels.size >= limits.channelsPerClient) {
+    throw new RequestFailure(JoinChannelError.EXCEED_LIMIT, `at most ${limits.channelsPerClient} channels`);
+  }
+  takeRate(ctx, 'join', JoinChannelError.TOO_OFTEN);
+  takeRate(ctx, 'joinSame', JoinChannelError.JOIN_SAME_CHANNEL_TOO_OFTEN, req.ch);
+  session.channels.add(req.ch);
+  core.bus.addMember(session, req.ch);
+  const { count, added } = await core.store.joinChannel(session.appId, req.ch, session.uid);
+  if (added && count <= limits.memberEventsUpTo) {
+    core.bus.publishToChannel(session.appId, req.ch, encodeEvent({ e: 'joined', ch: req.ch, uid: session.uid }), session.uid);
+  }
+  core.memberCountChanged(session.appId, req.ch);
+  return { count };
+};
+
+/** Removes the session from a channel and tells the others. Shared by `leave` and session end. */
+export async function leaveChannel(ctx: HandlerContext, channel: string): Promise<void> {
+  const { core, session } = ctx;
+  session.channels.delete(channel);
+  core.bus.removeMember(session, channel);
+  const { count, removed } = await core.store.leaveChannel(session.appId, channel, session.uid);
+  if (removed && count + 1 <= core.options.limits.memberEventsUpTo) {
+    core.bus.publishToChannel(session.appId, channel, encodeEvent({ e: 'left', ch: channel, uid: session.uid }), session.uid);
+  }
+  core.memberCountChanged(session.appId, channel);
+}
+
+export const leave: Handler<'leave'> = async (ctx, req) => {
+  if (!ctx.session.channels.has(req.ch)) throw new RequestFailure(LeaveChannelError.NOT_IN_CHANNEL, 'not in channel');
+  await leaveChannel(ctx, req.ch);
+  return null;
+};
+
+export const chmsg: Handler<'chmsg'> = (ctx, req) => {
+  const { core, session } = ctx;
+  if (!session.channels.has(req.ch)) throw new RequestFailure(ChannelMessageError.NOT_IN_CHANNEL, 'not in channel');
+  takeRate(ctx, 'send', ChannelMessageError.TOO_OFTEN);
+  const ev = encodeEvent({ e: 'chmsg', ch: req.ch, from: session.uid, msg: req.msg, ts: core.clock.now() });
+  core.bus.publishToChannel(session.appId, req.ch, ev, session.uid);
+  return Promise.resolve(null);
+};
+
+export const members: Handler<'members'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  if (!session.channels.has(req.ch)) throw new RequestFailure(GetMembersError.NOT_IN_CHANNEL, 'not in channel');
+  takeRate(ctx, 'members', GetMembersError.TOO_OFTEN);
+  const uids = await core.store.channelMembers(session.appId, req.ch, core.options.limits.membersReturned);
+  return { uids };
+};
+
+export const counts: Handler<'counts'> = async (ctx, req) => {
+  takeRate(ctx, 'counts', GetChannelMemberCountError.TOO_OFTEN);
+  const result = await ctx.core.store.channelCounts(ctx.session.appId, req.chs);
+  return { counts: result };
+};

@@ -1,0 +1,54 @@
+/**
+ * What a request handler gets: the session it runs for and the services of the core. A handler
+ * returns the result of its request or throws a RequestFailure with the official code.
+ *
+ * Ordering rule: a handler performs its order-relevant effect (queueing a message, joining a channel
+ * locally) before its first `await`. Handlers are started in the order frames arrive, so per-sender
+ * order holds without serialising whole requests (a peer send waits for the receiver's ack and must
+ * not hold up the next send).
+ */
+
+import type { Clock } from '../../clock';
+import type { RequestOf, RequestType, ResultMap } from '../../protocol/frames';
+import type { Bus } from '../bus';
+import type { ResolvedCoreOptions } from '../options';
+import type { Session } from '../session';
+import type { StateStore } from '../state/store';
+
+export interface CoreServices {
+  readonly options: ResolvedCoreOptions;
+  readonly store: StateStore;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  /** A channel's member count changed: schedule a (throttled) MemberCountUpdated. */
+  memberCountChanged(appId: string, channel: string): void;
+  /** Re-verifies a token for the session and re-arms its expiry timers. */
+  renewToken(session: Session, token: string): void;
+}
+
+export interface HandlerContext {
+  readonly core: CoreServices;
+  readonly session: Session;
+}
+
+export class RequestFailure extends Error {
+  override name = 'RequestFailure';
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Handler<T extends RequestType> = (ctx: HandlerContext, req: RequestOf<T>) => Promise<ResultMap[T]>;
+
+/** Handlers for every request a logged-in session may make (login and logout are the core's own). */
+export type HandlerTable = { [T in Exclude<RequestType, 'login' | 'logout'>]: Handler<T> };
+
+/** Takes one call from a named rate window or fails with `code`. */
+export function takeRate(ctx: HandlerContext, name: Parameters<Session['rates']['tryTake']>[0], code: number, key = ''): void {
+  if (!ctx.session.rates.tryTake(name, ctx.core.clock.now(), key)) {
+    throw new RequestFailure(code, `${name}: too often`);
+  }
+}

@@ -1,0 +1,25 @@
+/** The dispatch table: request type → handler. */
+
+import { RenewTokenError } from '../../protocol/codes';
+import type { HandlerTable } from './context';
+import { takeRate } from './context';
+import { chmsg, counts, join, leave, members } from './channel';
+import { peer } from './peer';
+import { query, sub, unsub } from './presence';
+
+export const handlers: HandlerTable = {
+  renew: (ctx, req) => {
+    takeRate(ctx, 'renew', RenewTokenError.TOO_OFTEN);
+    ctx.core.renewToken(ctx.session, req.token);
+    return Promise.resolve(null);
+  },
+  peer,
+  join,
+  leave,
+  chmsg,
+  members,
+  counts,
+  query,
+  sub,
+  unsub,
+};

@@ -1,0 +1,29 @@
+/**
+ * Peer-to-peer messages. `received` is true only when the receiving client acknowledged the message
+ * (RTM semantics). A receiver that is away (reconnecting) gets the message when it returns, and the
+ * sender hears `received: false` at once.
+ */
+
+import { PeerMessageError } from '../../protocol/codes';
+import { encodeEvent } from '../../protocol/codec';
+import type { Handler } from './context';
+import { takeRate } from './context';
+
+export const peer: Handler<'peer'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  takeRate(ctx, 'send', PeerMessageError.TOO_OFTEN);
+  const ts = core.clock.now();
+  const ev = encodeEvent({ e: 'peer', from: session.uid, msg: req.msg, ts });
+  const outcome = await core.bus.deliverToUser(session.appId, req.to, ev, core.options.timings.peerAckTimeoutMs);
+  if (outcome !== 'absent') return { received: outcome === 'acked' };
+  if (req.offline === true && core.options.offlineMessaging) {
+    await core.store.enqueueOffline(
+      session.appId,
+      req.to,
+      { from: session.uid, msg: req.msg, ts },
+      core.options.limits.offlineMessagesPerUser,
+    );
+    return { received: false, cached: true };
+  }
+  return { received: false };
+};

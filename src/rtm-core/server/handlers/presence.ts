@@ -1,0 +1,37 @@
+/**
+ * Online status: queries (booleans) and subscriptions (ONLINE / UNREACHABLE / OFFLINE pushes).
+ */
+
+import { PeerSubscriptionStatusError, QueryPeersOnlineStatusError } from '../../protocol/codes';
+import type { PeerOnlineStateName } from '../../protocol/frames';
+import type { Handler } from './context';
+import { RequestFailure, takeRate } from './context';
+
+export const query: Handler<'query'> = async (ctx, req) => {
+  takeRate(ctx, 'query', QueryPeersOnlineStatusError.TOO_OFTEN);
+  return { online: await ctx.core.store.onlineStatus(ctx.session.appId, req.uids) };
+};
+
+export const sub: Handler<'sub'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  takeRate(ctx, 'sub', PeerSubscriptionStatusError.TOO_OFTEN);
+  const fresh = [...new Set(req.uids)].filter((u) => !session.subscriptions.has(u));
+  const max = core.options.limits.subscriptionsPerClient;
+  if (session.subscriptions.size + fresh.length > max) {
+    throw new RequestFailure(PeerSubscriptionStatusError.OVERFLOW, `at most ${max} subscriptions`);
+  }
+  for (const u of fresh) session.subscriptions.add(u);
+  await core.store.subscribe(session.appId, session.uid, fresh);
+  const online = await core.store.onlineStatus(session.appId, req.uids);
+  const states: Record<string, PeerOnlineStateName> = {};
+  for (const uid of req.uids) states[uid] = online[uid] === true ? 'ONLINE' : 'OFFLINE';
+  return { states };
+};
+
+export const unsub: Handler<'unsub'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  takeRate(ctx, 'unsub', PeerSubscriptionStatusError.TOO_OFTEN);
+  for (const u of req.uids) session.subscriptions.delete(u);
+  await core.store.unsubscribe(session.appId, session.uid, req.uids);
+  return null;
+};

@@ -1,0 +1,93 @@
+/**
+ * Server options: one interface, one defaults object, one normalisation step.
+ */
+
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
+import { DEFAULT_LIMITS, type Limits } from '../protocol/limits';
+import type { RateRule } from '../rate-limit';
+import type { StateStore } from './state/store';
+
+/** Per-client rate rules by operation (rtm-1x.md §6.3). */
+export const DEFAULT_RATES = {
+  login: { limit: 2, windowMs: 1000 },
+  /** Peer and channel messages together. */
+  send: { limit: 180, windowMs: 3000 },
+  join: { limit: 50, windowMs: 3000 },
+  joinSame: { limit: 2, windowMs: 5000 },
+  members: { limit: 5, windowMs: 2000 },
+  renew: { limit: 2, windowMs: 1000 },
+  query: { limit: 10, windowMs: 5000 },
+  sub: { limit: 10, windowMs: 5000 },
+  unsub: { limit: 10, windowMs: 5000 },
+  counts: { limit: 1, windowMs: 1000 },
+} satisfies Record<string, RateRule>;
+
+export type RateName = keyof typeof DEFAULT_RATES;
+export type Rates = Record<RateName, RateRule>;
+
+/** Presence and session timings (rtm-1x.md §7). */
+export const DEFAULT_TIMINGS = {
+  /** Heartbeat interval told to clients. */
+  heartbeatMs: 2000,
+  /** Silence after which a user is UNREACHABLE to its subscribers. */
+  unreachableAfterMs: 6000,
+  /** Silence after which the session ends: OFFLINE, MemberLeft, outbox dropped. */
+  offlineAfterMs: 30_000,
+  /** How long a sender waits for the receiving client's acknowledgement (`hasPeerReceived`). */
+  peerAckTimeoutMs: 5000,
+  /** `TokenPrivilegeWillExpire` fires this long before expiry. */
+  tokenWarningMs: 30_000,
+  /** A connection that has not logged in by then is closed. */
+  loginWithinMs: 15_000,
+  /** MemberCountUpdated at most once per this interval (≤ 512 members) … */
+  memberCountIntervalMs: 1000,
+  /** … and per this one above 512 members. */
+  memberCountIntervalLargeMs: 3000,
+};
+export type Timings = typeof DEFAULT_TIMINGS;
+
+export interface AppConfig {
+  /** With a certificate, logins need a valid 006 / 007 / legacy token; without, any token or none. */
+  certificate?: string;
+}
+
+export interface CoreOptions {
+  /**
+   * The app registry. When given, only these appIds may log in. When omitted, any well-formed
+   * appId is accepted without a token (development mode).
+   */
+  apps?: Record<string, AppConfig>;
+  /** Where shared state lives. Defaults to a fresh in-memory store. */
+  store?: StateStore;
+  limits?: Partial<Limits>;
+  rates?: Partial<Rates>;
+  timings?: Partial<Timings>;
+  /** Cache peer messages sent with `enableOfflineMessaging` for offline receivers (≤1.4 feature). */
+  offlineMessaging?: boolean;
+  /** Bad frames a connection may send before it is closed. */
+  maxBadFrames?: number;
+  clock?: Clock;
+}
+
+export interface ResolvedCoreOptions {
+  apps: Record<string, AppConfig> | undefined;
+  limits: Limits;
+  rates: Rates;
+  timings: Timings;
+  offlineMessaging: boolean;
+  maxBadFrames: number;
+  clock: Clock;
+}
+
+export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
+  return {
+    apps: options.apps,
+    limits: { ...(DEFAULT_LIMITS as unknown as Limits), ...options.limits },
+    rates: { ...DEFAULT_RATES, ...options.rates },
+    timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    offlineMessaging: options.offlineMessaging ?? true,
+    maxBadFrames: options.maxBadFrames ?? 20,
+    clock: options.clock ?? systemClock,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * StateStore in process memory: for one server process, the embedded core and tests.
+ */
+
+import type { OfflineMessage, StateStore } from './store';
+
+/** Map<appId, Map<key, V>>, created on demand. */
+class Scoped<V> {
+  private readonly apps = new Map<string, Map<string, V>>();
+
+  of(appId: string): Map<string, V> {
+    let m = this.apps.get(appId);
+    if (!m) {
+      m = new Map();
+      this.apps.set(appId, m);
+    }
+    return m;
+  }
+}
+
+function setOf(map: Map<string, Set<string>>, key: string): Set<string> {
+  let s = map.get(key);
+  if (!s) {
+    s = new Set();
+    map.set(key, s);
+  }
+  return s;
+}
+
+export class MemoryStore implements StateStore {
+  private readonly sessions = new Scoped<string>();
+  private readonly channels = new Scoped<Set<string>>();
+  /** target → subscribers */
+  private readonly subscribers = new Scoped<Set<string>>();
+  /** subscriber → targets */
+  private readonly subscriptions = new Scoped<Set<string>>();
+  private readonly offline = new Scoped<OfflineMessage[]>();
+
+  claimSession(appId: string, uid: string, sid: string): Promise<string | undefined> {
+    const m = this.sessions.of(appId);
+    const previous = m.get(uid);
+    m.set(uid, sid);
+    return Promise.resolve(previous === sid ? undefined : previous);
+  }
+
+  releaseSession(appId: string, uid: string, sid: string): Promise<boolean> {
+    const m = this.sessions.of(appId);
+    if (m.get(uid) !== sid) return Promise.resolve(false);
+    m.delete(uid);
+    return Promise.resolve(true);
+  }
+
+  onlineStatus(appId: string, uids: readonly string[]): Promise<Record<string, boolean>> {
+    const m = this.sessions.of(appId);
+    const out: Record<string, boolean> = {};
+    for (const uid of uids) out[uid] = m.has(uid);
+    return Promise.resolve(out);
+  }
+
+  joinChannel(appId: string, channel: string, uid: string): Promise<{ count: number; added: boolean }> {
+    const members = setOf(this.channels.of(appId), channel);
+    const added = !members.has(uid);
+    members.add(uid);
+    return Promise.resolve({ count: members.size, added });
+  }
+
+  leaveChannel(appId: string, channel: string, uid: string): Promise<{ count: number; removed: boolean }> {
+    const m = this.channels.of(appId);
+    const members = m.get(channel);
+    if (!members) return Promise.resolve({ count: 0, removed: false });
+    const removed = members.delete(uid);
+    if (members.size === 0) m.delete(channel);
+    return Promise.resolve({ count: members.size, removed });
+  }
+
+  channelMembers(appId: string, channel: string, limit: number): Promise<string[]> {
+    const members = [...(this.channels.of(appId).get(channel) ?? [])];
+    if (members.length <= limit) return Promise.resolve(members);
+    // A random subset, as the RTM service documents for channels above the limit.
+    for (let i = members.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [members[i], members[j]] = [members[j] as string, members[i] as string];
+    }
+    return Promise.resolve(members.slice(0, limit));
+  }
+
+  channelCounts(appId: string, channels: readonly string[]): Promise<Record<string, number>> {
+    const m = this.channels.of(appId);
+    const out: Record<string, number> = {};
+    for (const ch of channels) out[ch] = m.get(ch)?.size ?? 0;
+    return Promise.resolve(out);
+  }
+
+  subscribe(appId: string, subscriber: string, targets: readonly string[]): Promise<void> {
+    const mine = setOf(this.subscriptions.of(appId), subscriber);
+    const index = this.subscribers.of(appId);
+    for (const t of targets) {
+      mine.add(t);
+      setOf(index, t).add(subscriber);
+    }
+    return Promise.resolve();
+  }
+
+  unsubscribe(appId: string, subscriber: string, targets: readonly string[]): Promise<void> {
+    const mine = this.subscriptions.of(appId).get(subscriber);
+    const index = this.subscribers.of(appId);
+    for (const t of targets) {
+      mine?.delete(t);
+      const subs = index.get(t);
+      subs?.delete(subscriber);
+      if (subs?.size === 0) index.delete(t);
+    }
+    return Promise.resolve();
+  }
+
+  subscribersOf(appId: string, target: string): Promise<string[]> {
+    return Promise.resolve([...(this.subscribers.of(appId).get(target) ?? [])]);
+  }
+
+  async dropSubscriptions(appId: string, subscriber: string): Promise<void> {
+    const mine = this.subscriptions.of(appId).get(subscriber);
+    if (mine) await this.unsubscribe(appId, subscriber, [...mine]);
+    this.subscriptions.of(appId).delete(subscriber);
+  }
+
+  enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void> {
+    const m = this.offline.of(appId);
+    const queue = m.get(uid) ?? [];
+    queue.push(message);
+    while (queue.length > max) queue.shift();
+    m.set(uid, queue);
+    return Promise.resolve();
+  }
+
+  drainOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<OfflineMessage[]> {
+    const m = this.offline.of(appId);
+    const queue = m.get(uid) ?? [];
+    m.delete(uid);
+    return Promise.resolve(queue.filter((q) => now - q.ts < maxAgeMs));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The one place that holds state shared between server processes. Handlers reach shared state only
+ * through this interface, so a Redis implementation can replace the in-memory one without touching
+ * the protocol, the handlers or the client. Methods are async and intention-revealing; there is no
+ * generic get/set.
+ *
+ * Every key is scoped by appId: tenants never see each other.
+ */
+
+import type { WireMessage } from '../../protocol/frames';
+
+export interface OfflineMessage {
+  from: string;
+  msg: WireMessage;
+  /** Server receive time, ms. */
+  ts: number;
+}
+
+export interface StateStore {
+  /**
+   * Makes `sid` the session of (appId, uid). Returns the session it replaced, if any, so that the
+   * caller can kick it (newest login wins).
+   */
+  claimSession(appId: string, uid: string, sid: string): Promise<string | undefined>;
+  /** Ends `sid`'s ownership of (appId, uid) if it still owns it. True when it did. */
+  releaseSession(appId: string, uid: string, sid: string): Promise<boolean>;
+  /** For each uid: is anyone logged in as it? */
+  onlineStatus(appId: string, uids: readonly string[]): Promise<Record<string, boolean>>;
+
+  /** Adds a member; returns the member count afterwards and whether it was new. */
+  joinChannel(appId: string, channel: string, uid: string): Promise<{ count: number; added: boolean }>;
+  /** Removes a member; returns the member count afterwards and whether it was there. */
+  leaveChannel(appId: string, channel: string, uid: string): Promise<{ count: number; removed: boolean }>;
+  /** Up to `limit` members (a random subset when there are more). */
+  channelMembers(appId: string, channel: string, limit: number): Promise<string[]>;
+  channelCounts(appId: string, channels: readonly string[]): Promise<Record<string, number>>;
+
+  /** Presence subscriptions: `subscriber` wants to hear about each of `targets`. */
+  subscribe(appId: string, subscriber: string, targets: readonly string[]): Promise<void>;
+  unsubscribe(appId: string, subscriber: string, targets: readonly string[]): Promise<void>;
+  /** Who subscribed to `target`. */
+  subscribersOf(appId: string, target: string): Promise<string[]>;
+  /** Drops every subscription `subscriber` made (at logout / offline). */
+  dropSubscriptions(appId: string, subscriber: string): Promise<void>;
+
+  /**
+   * Caches a message for an offline receiver, keeping at most `max` (oldest dropped first).
+   * Resolves once the message is stored (on disk, for a durable store).
+   */
+  enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void>;
+  /** Removes and returns the receiver's cached messages that are younger than `maxAgeMs`, oldest first. */
+  drainOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<OfflineMessage[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,47 @@
+// Types for the parts of the `agora-token` devDependency that the auth tests use to mint tokens. The package ships
+// types only for its index (007 builders); the 006 builder, the legacy SignalingToken and the AccessToken2 internals
+// are plain JavaScript. Tests only: production code must not import agora-token.
+
+declare module 'agora-token/src/AccessToken' {
+  export class AccessToken {
+    constructor(appId: string, appCertificate: string, channelName: string, uid: string | number);
+    salt: number;
+    ts: number;
+    addPriviledge(privilege: number, expireTimestamp: number): void;
+    build(): string;
+  }
+  export const priviledges: { kJoinChannel: number; kRtmLogin: number };
+}
+
+declare module 'agora-token/src/RtmTokenBuilder' {
+  export const RtmTokenBuilder: {
+    buildToken(appId: string, appCertificate: string, account: string, role: number, privilegeExpiredTs: number): string;
+  };
+}
+
+declare module 'agora-token/src/SignalingToken' {
+  const SignalingToken: {
+    get(appId: string, appCertificate: string, account: string, validTimeInSeconds: number): string;
+  };
+  export = SignalingToken;
+}
+
+declare module 'agora-token/src/AccessToken2' {
+  class Service {
+    add_privilege(privilege: number, expire: number): void;
+  }
+  export class ServiceRtm extends Service {
+    constructor(userId: string);
+    static kPrivilegeLogin: number;
+  }
+  export class ServiceChat extends Service {
+    constructor(userId: string);
+    static kPrivilegeUser: number;
+  }
+  export class AccessToken2 {
+    constructor(appId: string, appCertificate: string, issueTs: number, expire: number);
+    salt: number;
+    add_service(service: Service): void;
+    build(): string;
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+// The npm package: ESM (.mjs) and CommonJS (.js) builds of each entry point, with declarations.
+export default defineConfig({
+  entry: { index: 'src/index.ts', rtm: 'src/rtm.ts', server: 'src/server.ts' },
+  format: ['cjs', 'esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  splitting: true,
+});
