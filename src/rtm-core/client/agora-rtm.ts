@@ -11,9 +11,8 @@ import { RtmInvalidArgumentError } from './errors';
 import * as Codes from './status-codes';
 import type { TransportFactory } from './transports/transport';
 import type { LogFilterType } from './types';
+import { END_CALL_PREFIX } from './end-call';
 
-/** Prefix of the legacy Signaling end-call message (rtm-1x.md §8.7). */
-export const END_CALL_PREFIX = 'AgoraRTMLegacyEndcallCompatibleMessagePrefix';
 
 const filter = (error: boolean, warn: boolean, info: boolean): LogFilterType => ({ error, warn, info, track: info, debug: false });
 

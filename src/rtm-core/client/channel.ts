@@ -2,7 +2,7 @@
  * RtmChannel: join, leave, messages and members of one channel, as agora-rtm-sdk 1.5.1.
  */
 
-import { EventEmitter } from 'eventemitter3';
+import { SdkEmitter } from './emitter';
 import { ChannelMessageError, GetMembersError, JoinChannelError, LeaveChannelError } from '../protocol/codes';
 import type { PushEvent } from '../protocol/frames';
 import { errorFor } from './errors';
@@ -13,7 +13,7 @@ import type { ChannelAttributes, RtmChannelEvents, RtmMessage, SendMessageOption
 
 type ChannelState = 'LEFT' | 'JOINING' | 'JOINED';
 
-export class RtmChannel extends EventEmitter<RtmChannelEvents> {
+export class RtmChannel extends SdkEmitter<RtmChannelEvents> {
   readonly channelId: string;
   /** @internal */
   state: ChannelState = 'LEFT';
@@ -91,7 +91,7 @@ export class RtmChannel extends EventEmitter<RtmChannelEvents> {
     if (this.state !== 'JOINED') return;
     switch (ev.e) {
       case 'chmsg':
-        if (ev.from === this.client.link.uid) return; // a sender never gets its own channel message
+        if (ev.from === this.client.link.uid || ev.msg.type === 'CALL') return; // a sender never gets its own channel message
         this.emit('ChannelMessage', fromWire(ev.msg), ev.from, { serverReceivedTs: ev.ts });
         return;
       case 'joined':

@@ -4,25 +4,30 @@
  * way the Web SDK does and turns pushed events into the SDK's events.
  */
 
-import { EventEmitter } from 'eventemitter3';
+import { SdkEmitter } from './emitter';
 import type { Clock } from '../clock';
 import {
   GetChannelMemberCountError, LoginError, LogoutError, PeerMessageError, PeerSubscriptionStatusError,
-  QueryPeersBySubscriptionOptionError, QueryPeersOnlineStatusError, RenewTokenError, CreateChannelError,
+  QueryPeersBySubscriptionOptionError, QueryPeersOnlineStatusError, RenewTokenError, CreateChannelError, InvitationApiCallError,
 } from '../protocol/codes';
 import type { PushEvent, RequestType } from '../protocol/frames';
 import { DEFAULT_LIMITS, isValidId, type Limits } from '../protocol/limits';
 import { SlidingWindow } from '../rate-limit';
+import { AttributeApi } from './attributes';
 import { RtmChannel } from './channel';
 import { resolveClientConfig, type Sig2rtmClientConfig } from './config';
 import { Link, outcomeOrThrow } from './connection';
 import { errorFor, RtmInvalidArgumentError } from './errors';
 import type { ClientInternals, RequestBodyOf } from './internals';
+import type { LocalInvitation } from './invitation';
+import { Invitations } from './invitations';
 import { fromWire, toWire } from './messages';
+import { END_CALL_PREFIX } from './end-call';
 import { ConnectionChangeReason, ConnectionState, PeerOnlineState, PeerSubscriptionOption } from './status-codes';
 import { defaultTransport } from './transports/default';
 import type { TransportFactory } from './transports/transport';
 import type {
+  AttributesMap, ChannelAttributeOptions, ChannelAttributes,
   ChannelMemberCountResult, PeerMessageSendResult, PeersOnlineStatusMap, PeersOnlineStatusResult, RtmClientEvents,
   RtmConfig, RtmMessage, SendMessageOptions,
 } from './types';
@@ -30,7 +35,7 @@ import type {
 /** Minimum interval between two `login` calls (Web SDK). */
 const LOGIN_INTERVAL_MS = 500;
 
-export class RtmClient extends EventEmitter<RtmClientEvents> {
+export class RtmClient extends SdkEmitter<RtmClientEvents> {
   /** @internal */
   readonly internals: ClientInternals;
   private readonly link: Link;
@@ -40,6 +45,8 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
   private readonly sendWindow = new SlidingWindow({ limit: 180, windowMs: 3000 });
   private readonly subscriptions = new Map<string, PeerOnlineState>();
   private lastLoginAt = Number.NEGATIVE_INFINITY;
+  private readonly attributes: AttributeApi;
+  private readonly invitations: Invitations;
 
   /** @internal Use `AgoraRTM.createInstance`. */
   constructor(
@@ -74,6 +81,8 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
       },
       takeSend: () => this.sendWindow.tryTake(this.clock.now()),
     };
+    this.attributes = new AttributeApi(this.internals);
+    this.invitations = new Invitations(this.internals, cfg.clock, cfg.invitation, (inv) => this.emit('RemoteInvitationReceived', inv));
     this.link.on('state', (state, reason) => this.onState(state, reason));
     this.link.on('push', (ev) => this.onPush(ev));
     this.link.on('tokenExpired', () => this.emit('TokenExpired'));
@@ -142,9 +151,82 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
     if (!isValidId(peerId)) throw errorFor(PeerMessageError, PeerMessageError.INVALID_USERID, 'peerId is invalid');
     this.internals.requireLoggedIn(PeerMessageError, PeerMessageError.USER_NOT_LOGGED_IN);
     if (!this.internals.takeSend()) throw errorFor(PeerMessageError, PeerMessageError.TOO_OFTEN, 'at most 180 messages per 3 s');
+    if (wire.type === 'TEXT' && wire.text.startsWith(END_CALL_PREFIX)) return this.sendEndCall(wire.text, peerId);
     const offline = options?.enableOfflineMessaging === true;
     const r = await this.internals.call('peer', { t: 'peer', to: peerId, msg: wire, ...(offline ? { offline } : {}) }, PeerMessageError, PeerMessageError.TIMEOUT);
     return { hasPeerReceived: r.received };
+  }
+
+  /**
+   * `<END_CALL_PREFIX>_<channelId>_<extra>` is not a message but the legacy Signaling end-call: it
+   * goes out as an invitation cancel with callId "0" (rtm-1x.md §8.7), as the official SDK does.
+   */
+  private async sendEndCall(text: string, peerId: string): Promise<PeerMessageSendResult> {
+    const rest = text.slice(END_CALL_PREFIX.length);
+    const last = rest.lastIndexOf('_');
+    if (!rest.startsWith('_') || last < 1) throw errorFor(PeerMessageError, PeerMessageError.INVALID_MESSAGE, 'malformed end-call message');
+    const channelId = rest.slice(1, last);
+    const extra = rest.slice(last + 1);
+    if (channelId !== '' && !isValidId(channelId)) throw errorFor(PeerMessageError, PeerMessageError.INVALID_MESSAGE, 'malformed end-call message');
+    const r = await this.invitations.signal(peerId, 'cancel', '0', channelId, extra);
+    return { hasPeerReceived: r.received };
+  }
+
+  // ---- invitations ------------------------------------------------------------------------------
+
+  createLocalInvitation(calleeId: string): LocalInvitation {
+    if (!isValidId(calleeId)) throw errorFor(InvitationApiCallError, InvitationApiCallError.INVALID_ARGUMENT, 'calleeId is invalid');
+    return this.invitations.create(calleeId);
+  }
+
+  // ---- attributes -------------------------------------------------------------------------------
+
+  setLocalUserAttributes(attributes: AttributesMap): Promise<void> {
+    return this.attributes.setLocal(attributes);
+  }
+
+  addOrUpdateLocalUserAttributes(attributes: AttributesMap): Promise<void> {
+    return this.attributes.addOrUpdateLocal(attributes);
+  }
+
+  deleteLocalUserAttributesByKeys(attributeKeys: string[]): Promise<void> {
+    return this.attributes.deleteLocalByKeys(attributeKeys);
+  }
+
+  clearLocalUserAttributes(): Promise<void> {
+    return this.attributes.clearLocal();
+  }
+
+  getUserAttributes(userId: string): Promise<AttributesMap> {
+    return this.attributes.getUser(userId);
+  }
+
+  getUserAttributesByKeys(userId: string, attributeKeys: string[]): Promise<AttributesMap> {
+    return this.attributes.getUser(userId, attributeKeys);
+  }
+
+  setChannelAttributes(channelId: string, attributes: AttributesMap, options?: ChannelAttributeOptions): Promise<void> {
+    return this.attributes.changeChannel(channelId, AttributeApi.attrsChange('set', attributes), options);
+  }
+
+  addOrUpdateChannelAttributes(channelId: string, attributes: AttributesMap, options?: ChannelAttributeOptions): Promise<void> {
+    return this.attributes.changeChannel(channelId, AttributeApi.attrsChange('add', attributes), options);
+  }
+
+  deleteChannelAttributesByKeys(channelId: string, attributeKeys: string[], options?: ChannelAttributeOptions): Promise<void> {
+    return this.attributes.changeChannel(channelId, { op: 'del', keys: attributeKeys }, options);
+  }
+
+  clearChannelAttributes(channelId: string, options?: ChannelAttributeOptions): Promise<void> {
+    return this.attributes.changeChannel(channelId, { op: 'clear' }, options);
+  }
+
+  getChannelAttributes(channelId: string): Promise<ChannelAttributes> {
+    return this.attributes.getChannel(channelId);
+  }
+
+  getChannelAttributesByKeys(channelId: string, keys: string[]): Promise<ChannelAttributes> {
+    return this.attributes.getChannel(channelId, keys);
   }
 
   // ---- channels ---------------------------------------------------------------------------------
@@ -252,6 +334,7 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
     if (state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED) {
       for (const ch of [...this.channels.values()]) ch.markLeft();
       this.subscriptions.clear();
+      this.attributes.reset();
     }
     this.emit('ConnectionStateChanged', state, reason);
     if (state === ConnectionState.ABORTED && reason === ConnectionChangeReason.TOKEN_EXPIRED) this.emit('TokenExpired');
@@ -260,6 +343,10 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
   private onPush(ev: PushEvent): void {
     switch (ev.e) {
       case 'peer':
+        if (ev.msg.type === 'CALL') {
+          this.invitations.receive(ev.from, ev.msg.call);
+          return;
+        }
         this.emit('MessageFromPeer', fromWire(ev.msg), ev.from, {
           serverReceivedTs: ev.ts,
           ...(ev.offline === true ? { isOfflineMessage: true } : {}),
@@ -285,12 +372,16 @@ export class RtmClient extends EventEmitter<RtmClientEvents> {
       case 'tokenWillExpire':
         this.emit('TokenPrivilegeWillExpire');
         return;
+      case 'attrs':
+        this.channels.get(ev.ch)?.emitAttributes(ev.attrs);
+        return;
     }
   }
 
   /** Back after a reconnect. If the server had dropped the session, restore what the app had. */
   private async onRestored(resumed: boolean): Promise<void> {
     if (!resumed) {
+      this.attributes.reapply().catch(() => undefined);
       for (const ch of this.channels.values()) {
         if (ch.state !== 'JOINED') continue;
         this.link.request({ t: 'join', ch: ch.channelId }, this.requestTimeoutMs).catch(() => undefined);

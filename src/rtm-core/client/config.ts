@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { RtmInvalidArgumentError } from './errors';
+import { DEFAULT_INVITATION_TIMINGS, type InvitationTimings } from './invitations';
 import type { TransportFactory } from './transports/transport';
 import type { RtmConfig } from './types';
 
@@ -24,11 +25,13 @@ export interface Sig2rtmClientConfig extends RtmConfig {
   loginTimeoutMs?: number;
   /** Per-request timeout. Default 10 000 ms (Web SDK). */
   requestTimeoutMs?: number;
+  /** Call-invitation timers (rtm-1x.md §8.6). */
+  invitation?: Partial<InvitationTimings>;
 }
 
 const KNOWN_KEYS = new Set<string>([
   'enableLogUpload', 'logFilter', 'enableCloudProxy',
-  'serverUrl', 'transport', 'clock', 'reconnect', 'loginTimeoutMs', 'requestTimeoutMs',
+  'serverUrl', 'transport', 'clock', 'reconnect', 'loginTimeoutMs', 'requestTimeoutMs', 'invitation',
 ]);
 
 export interface ResolvedClientConfig {
@@ -38,6 +41,7 @@ export interface ResolvedClientConfig {
   backoff: BackoffOptions;
   loginTimeoutMs: number;
   requestTimeoutMs: number;
+  invitation: InvitationTimings;
 }
 
 export function resolveClientConfig(config: Sig2rtmClientConfig | undefined): ResolvedClientConfig {
@@ -54,6 +58,7 @@ export function resolveClientConfig(config: Sig2rtmClientConfig | undefined): Re
     backoff: { ...DEFAULT_BACKOFF, ...c.reconnect },
     loginTimeoutMs: c.loginTimeoutMs ?? 12_000,
     requestTimeoutMs: c.requestTimeoutMs ?? 10_000,
+    invitation: { ...DEFAULT_INVITATION_TIMINGS, ...c.invitation },
   };
 }
 

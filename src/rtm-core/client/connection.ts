@@ -279,6 +279,16 @@ export class Link extends EventEmitter<LinkEvents> {
     this.attempt = 0;
     this.startHeartbeat();
     const first = this.login$;
+    // Wire order: what restores a lost session (the client re-joins on 'restored'), then requests made
+    // while away and those whose answer the drop swallowed (the server answers a re-sent rid from its
+    // memory instead of running it twice), then whatever the app sends once it hears CONNECTED.
+    const queued = [...this.pending.values()];
+    if (!first) {
+      this.restoring = true;
+      this.emit('restored', resumed);
+      this.restoring = false;
+    }
+    for (const p of queued) this.transport?.send(encodeFrame(p.frame));
     if (first) {
       this.login$ = undefined;
       this.clock.clearTimeout(first.timer);
@@ -286,12 +296,11 @@ export class Link extends EventEmitter<LinkEvents> {
       first.resolve();
     } else {
       this.setState(State.CONNECTED, Reason.LOGIN_SUCCESS);
-      this.emit('restored', resumed);
     }
-    // Requests made while away, and those whose answer the drop swallowed: the server answers a
-    // re-sent rid from its memory instead of running it twice.
-    for (const p of this.pending.values()) this.transport?.send(encodeFrame(p.frame));
   }
+
+  /** True while 'restored' handlers run: their requests go out at once, ahead of the queued ones. */
+  private restoring = false;
 
   /** The server ended the session (kicked): ABORTED, no reconnect. */
   private abort(reason: Reason): void {
@@ -367,7 +376,7 @@ export class Link extends EventEmitter<LinkEvents> {
         reject(new RequestTimeout(`${frame.t} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(rid, { frame, settle: resolve as (o: Outcome<RequestType>) => void, fail: reject, timer });
-      if (this.state === State.CONNECTED) this.transport?.send(encodeFrame(frame));
+      if (this.state === State.CONNECTED || this.restoring) this.transport?.send(encodeFrame(frame));
     });
   }
 

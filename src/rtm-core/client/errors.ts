@@ -3,6 +3,8 @@
  * the API's code table, and the official message shape "Error Code <code> - <text>".
  */
 
+import { LoginError } from '../protocol/codes';
+
 export interface RtmErrorOptions {
   serverCode?: number;
   cause?: unknown;
@@ -58,6 +60,12 @@ type ErrorClass = new (code: number, text: string, options?: RtmErrorOptions) =>
  * and app problems Unauthenticated, anything else Unavailable.
  */
 export function errorFor(table: Readonly<Record<string, number>>, code: number, text: string, options?: RtmErrorOptions): RtmError {
+  if (table === LoginError) {
+    // rtm-1x.md §3.2 / §9.4: login's TOO_OFTEN is InvokeTooOften, and a server refusing a token issued
+    // for another user answers INVALID_ARGUMENT (3) as an authentication failure.
+    if (code === LoginError.TOO_OFTEN) return new RtmInvokeTooOftenError(code, text, options);
+    if (code === LoginError.INVALID_ARGUMENT && options?.serverCode !== undefined) return new RtmUnauthenticatedError(code, text, options);
+  }
   const name = Object.keys(table).find((k) => table[k] === code) ?? '';
   return new (classFor(name))(code, text, options);
 }

@@ -30,7 +30,8 @@ export function toWire(message: unknown, maxBytes: number): WireMessage | string
   return { type: 'TEXT', text: m.text };
 }
 
-export function fromWire(msg: WireMessage): RtmMessage {
+/** An app-visible message (call signals never reach the app as messages). */
+export function fromWire(msg: Exclude<WireMessage, { type: 'CALL' }>): RtmMessage {
   if (msg.type === 'TEXT') return { text: msg.text, messageType: 'TEXT' };
   return { rawMessage: msg.raw, description: msg.desc, messageType: 'RAW' };
 }

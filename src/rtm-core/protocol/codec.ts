@@ -119,7 +119,8 @@ function unpackBinary(data: Uint8Array): unknown {
     const len = view.getUint32(at);
     if (at + 4 + len > data.length) throw new DecodeError('binary block overruns the frame');
     // A copy, so that the application never holds (and never mutates) the whole frame buffer.
-    bins.push(data.slice(at + 4, at + 4 + len));
+    // (Not `data.slice`: on a Node Buffer, which is what `ws` hands the server, slice is a view.)
+    bins.push(new Uint8Array(data.subarray(at + 4, at + 4 + len)));
     at += 4 + len;
   }
   if (at !== data.length) throw new DecodeError('trailing bytes after the last binary block');

@@ -13,10 +13,36 @@ export const PROTOCOL_VERSION = 1;
 
 export type PeerOnlineStateName = 'ONLINE' | 'UNREACHABLE' | 'OFFLINE';
 
-/** A message as it travels: TEXT, or RAW bytes with an optional description. */
+/** Call-invitation signals (rtm-1x.md §8.6) travel as peer messages of their own type. */
+export type CallKind = 'invite' | 'cancel' | 'accept' | 'acceptAck' | 'reject';
+export interface CallSignal {
+  kind: CallKind;
+  /** Invitation id; "0" for the legacy end-call message (§8.7). */
+  callId: string;
+  /** Informational channel id ("" when not set). */
+  channelId: string;
+  /** The invitation's content (invite, cancel) or response (accept, reject). */
+  extra: string;
+}
+
+/** A message as it travels: TEXT, RAW bytes with an optional description, or a call signal. */
 export type WireMessage =
   | { type: 'TEXT'; text: string }
-  | { type: 'RAW'; raw: Uint8Array; desc: string };
+  | { type: 'RAW'; raw: Uint8Array; desc: string }
+  | { type: 'CALL'; call: CallSignal };
+
+/** An attribute change, as the server applies it atomically. */
+export type AttributeChange =
+  | { op: 'set'; attrs: Record<string, string> }
+  | { op: 'add'; attrs: Record<string, string> }
+  | { op: 'del'; keys: string[] }
+  | { op: 'clear' };
+
+export interface ChannelAttributeValue {
+  value: string;
+  lastUpdateUserId: string;
+  lastUpdateTs: number;
+}
 
 /** How a session was ended by the server; mirrors the SDK's ABORTED reasons. */
 export type KickReason = 'REMOTE_LOGIN' | 'TOKEN_EXPIRED' | 'BANNED_BY_SERVER' | 'INTERRUPTED';
@@ -46,7 +72,14 @@ export type ClientRequest =
   | { t: 'counts'; rid: number; chs: string[] }
   | { t: 'query'; rid: number; uids: string[] }
   | { t: 'sub'; rid: number; uids: string[] }
-  | { t: 'unsub'; rid: number; uids: string[] };
+  | { t: 'unsub'; rid: number; uids: string[] }
+  /** Change the caller's own user attributes. */
+  | { t: 'uattr'; rid: number; change: AttributeChange }
+  /** Read a user's attributes (all, or `keys`). */
+  | { t: 'uattrGet'; rid: number; uid: string; keys?: string[] }
+  /** Change a channel's attributes (no need to be a member); `notify` pushes the result to members. */
+  | { t: 'cattr'; rid: number; ch: string; change: AttributeChange; notify: boolean }
+  | { t: 'cattrGet'; rid: number; ch: string; keys?: string[] };
 
 /** Fire-and-forget frames. */
 export type ClientNotice =
@@ -73,7 +106,13 @@ export interface ResultMap {
   };
   logout: null;
   renew: null;
-  peer: { received: boolean; cached?: boolean };
+  peer: {
+    received: boolean;
+    /** Cached for an offline receiver (≤1.4 offline messaging). */
+    cached?: boolean;
+    /** Nobody is logged in as the receiver. */
+    absent?: boolean;
+  };
   join: { count: number };
   leave: null;
   chmsg: null;
@@ -82,6 +121,10 @@ export interface ResultMap {
   query: { online: Record<string, boolean> };
   sub: { states: Record<string, PeerOnlineStateName> };
   unsub: null;
+  uattr: null;
+  uattrGet: { attrs: Record<string, string> };
+  cattr: null;
+  cattrGet: { attrs: Record<string, ChannelAttributeValue> };
 }
 
 // ---- server → client -------------------------------------------------------------------------
@@ -94,7 +137,9 @@ export type PushEvent =
   | { e: 'left'; ch: string; uid: string }
   | { e: 'count'; ch: string; n: number }
   | { e: 'presence'; states: Record<string, PeerOnlineStateName> }
-  | { e: 'tokenWillExpire' };
+  | { e: 'tokenWillExpire' }
+  /** A channel's full attribute set after a change made with `notify`. */
+  | { e: 'attrs'; ch: string; attrs: Record<string, ChannelAttributeValue> };
 
 export type ServerFrame =
   | { t: 'res'; rid: number; ok: true; data: unknown }

@@ -5,19 +5,17 @@
  */
 
 import {
-  ChannelMessageError, GetChannelMemberCountError, GetMembersError, JoinChannelError, LeaveChannelError,
+  AttributeOperationError, ChannelMessageError, GetChannelMemberCountError, GetMembersError, JoinChannelError, LeaveChannelError,
   LoginError, LogoutError, PeerMessageError, PeerSubscriptionStatusError, QueryPeersOnlineStatusError,
   RenewTokenError,
 } from './codes';
 import type { ClientFrame, RequestType, WireMessage } from './frames';
-import { isValidAppId, isValidId, utf8Length } from './limits';
+import { isValidAppId, isValidId, utf8Length, type Limits } from './limits';
 
-export interface ValidationLimits {
-  messageBytes: number;
-  queryPeersPerCall: number;
-  countChannelsPerCall: number;
-  subscriptionsPerClient: number;
-}
+export type ValidationLimits = Pick<
+  Limits,
+  'messageBytes' | 'invitationBytes' | 'queryPeersPerCall' | 'countChannelsPerCall' | 'subscriptionsPerClient' | 'userAttributes' | 'channelAttributes' | 'keysPerCall'
+>;
 
 export type Validated =
   | { ok: true; frame: ClientFrame }
@@ -27,7 +25,9 @@ export type Validated =
   | { ok: false; rid: undefined; msg: string };
 
 type Fields = Record<string, unknown>;
-type Check = (f: Fields, limits: ValidationLimits) => string | null;
+/** A problem: a message (answered with the rule's code) or a code of its own. */
+export type Problem = string | { code: number; msg: string } | null;
+type Check = (f: Fields, limits: ValidationLimits) => Problem;
 
 /** Per request type: the checks, and the code that a failed check is answered with. */
 interface Rule {
@@ -44,7 +44,7 @@ const idList = (max: number) => (v: unknown): string | null => {
   return null;
 };
 
-function checkMessage(msg: unknown, maxBytes: number): string | null {
+function checkMessage(msg: unknown, maxBytes: number, callBytes = 8192): string | null {
   if (typeof msg !== 'object' || msg === null) return 'msg must be an object';
   const m = msg as Fields;
   if (m.type === 'TEXT') {
@@ -58,7 +58,60 @@ function checkMessage(msg: unknown, maxBytes: number): string | null {
     if (m.raw.length + utf8Length(m.desc) > maxBytes) return `message over ${maxBytes} bytes`;
     return null;
   }
-  return 'msg.type must be TEXT or RAW';
+  if (m.type === 'CALL') {
+    const c = m.call as Fields | null;
+    if (typeof c !== 'object' || c === null) return 'msg.call must be an object';
+    if (!['invite', 'cancel', 'accept', 'acceptAck', 'reject'].includes(c.kind as string)) return 'msg.call.kind is invalid';
+    if (!str(c.callId) || c.callId.length === 0 || c.callId.length > 64) return 'msg.call.callId must be 1–64 characters';
+    if (!str(c.channelId) || (c.channelId !== '' && !isValidId(c.channelId))) return 'msg.call.channelId is invalid';
+    if (!str(c.extra) || utf8Length(c.extra) > callBytes) return `msg.call.extra must be a string of at most ${callBytes} bytes`;
+    return null;
+  }
+  return 'msg.type must be TEXT, RAW or CALL';
+}
+
+type AttributeLimits = Limits['userAttributes'];
+
+/** Keys to read: 1–`max` strings of 1–32 characters. */
+export function checkKeys(keys: unknown, max: number, maxChars: number): string | null {
+  if (!Array.isArray(keys) || keys.length === 0) return 'keys must be a non-empty array';
+  if (keys.length > max) return `at most ${max} keys`;
+  for (const k of keys) if (!str(k) || k.length === 0 || k.length > maxChars) return `invalid key ${JSON.stringify(k)}`;
+  return null;
+}
+
+/** An attribute change: shape problems are INVALID_ARGUMENT, size problems SIZE_OVERFLOW. */
+export function checkChange(change: unknown, l: AttributeLimits, maxDeleteKeyChars: number): Problem {
+  if (typeof change !== 'object' || change === null) return 'change must be an object';
+  const c = change as Fields;
+  switch (c.op) {
+    case 'clear':
+      return null;
+    case 'del':
+      return checkKeys(c.keys, Number.MAX_SAFE_INTEGER, maxDeleteKeyChars);
+    case 'set':
+    case 'add': {
+      const attrs = c.attrs;
+      if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) return 'attrs must be an object';
+      const entries = Object.entries(attrs as Fields);
+      if (entries.length === 0) return 'attrs must not be empty';
+      if (entries.length > l.count) return { code: AttributeOperationError.SIZE_OVERFLOW, msg: `at most ${l.count} attributes` };
+      let total = 0;
+      for (const [k, v] of entries) {
+        const kb = utf8Length(k);
+        if (kb === 0 || !/^[\x21-\x7e]+$/.test(k)) return `invalid key ${JSON.stringify(k)}`;
+        if (kb > l.keyBytes) return { code: AttributeOperationError.SIZE_OVERFLOW, msg: `key over ${l.keyBytes} bytes` };
+        if (!str(v) || v.length === 0) return `value of ${k} must be a non-empty string`;
+        const vb = utf8Length(v);
+        if (vb > l.valueBytes) return { code: AttributeOperationError.SIZE_OVERFLOW, msg: `value of ${k} over ${l.valueBytes} bytes` };
+        total += kb + vb;
+      }
+      if (total > l.totalBytes) return { code: AttributeOperationError.SIZE_OVERFLOW, msg: `attributes over ${l.totalBytes} bytes` };
+      return null;
+    }
+    default:
+      return 'change.op must be set, add, del or clear';
+  }
 }
 
 const RULES: Record<RequestType, Rule> = {
@@ -84,13 +137,17 @@ const RULES: Record<RequestType, Rule> = {
   },
   peer: {
     code: PeerMessageError.INVALID_MESSAGE,
-    check: (f, l) => checkMessage(f.msg, l.messageBytes) ?? (f.offline === undefined || typeof f.offline === 'boolean' ? null : 'offline must be a boolean'),
+    check: (f, l) => checkMessage(f.msg, l.messageBytes, l.invitationBytes) ?? (f.offline === undefined || typeof f.offline === 'boolean' ? null : 'offline must be a boolean'),
   },
   join: { code: JoinChannelError.INVALID_ARGUMENT, check: (f) => (isValidId(f.ch) ? null : 'invalid channel id') },
   leave: { code: LeaveChannelError.FAILURE, check: (f) => (isValidId(f.ch) ? null : 'invalid channel id') },
   chmsg: {
     code: ChannelMessageError.INVALID_MESSAGE,
-    check: (f, l) => (isValidId(f.ch) ? checkMessage(f.msg, l.messageBytes) : 'invalid channel id'),
+    check: (f, l) => {
+      if (!isValidId(f.ch)) return 'invalid channel id';
+      if ((f.msg as Fields | null)?.type === 'CALL') return 'call signals go to peers, not channels';
+      return checkMessage(f.msg, l.messageBytes);
+    },
   },
   members: { code: GetMembersError.FAILURE, check: (f) => (isValidId(f.ch) ? null : 'invalid channel id') },
   counts: {
@@ -98,8 +155,27 @@ const RULES: Record<RequestType, Rule> = {
     check: (f, l) => idList(l.countChannelsPerCall)(f.chs),
   },
   query: { code: QueryPeersOnlineStatusError.INVALID_ARGUMENT, check: (f, l) => idList(l.queryPeersPerCall)(f.uids) },
-  sub: { code: PeerSubscriptionStatusError.INVALID_ARGUMENT, check: (f, l) => idList(l.subscriptionsPerClient)(f.uids) },
+  // The 512 cap counts distinct peers, existing ones included (OVERFLOW 6, rtm-1x.md §3.2): the handler checks it.
+  sub: { code: PeerSubscriptionStatusError.INVALID_ARGUMENT, check: (f) => idList(Number.MAX_SAFE_INTEGER)(f.uids) },
   unsub: { code: PeerSubscriptionStatusError.INVALID_ARGUMENT, check: (f, l) => idList(l.subscriptionsPerClient)(f.uids) },
+  uattr: { code: AttributeOperationError.INVALID_ARGUMENT, check: (f, l) => checkChange(f.change, l.userAttributes, 32) },
+  uattrGet: {
+    code: AttributeOperationError.INVALID_ARGUMENT,
+    check: (f, l) => (isValidId(f.uid) ? (f.keys === undefined ? null : checkKeys(f.keys, l.keysPerCall, 32)) : 'invalid user id'),
+  },
+  cattr: {
+    code: AttributeOperationError.INVALID_ARGUMENT,
+    check: (f, l) => {
+      if (!isValidId(f.ch)) return 'invalid channel id';
+      if (typeof f.notify !== 'boolean') return 'notify must be a boolean';
+      // The Web SDK allows delete keys of up to 512 characters (sic); keep that.
+      return checkChange(f.change, l.channelAttributes, 512);
+    },
+  },
+  cattrGet: {
+    code: AttributeOperationError.INVALID_ARGUMENT,
+    check: (f, l) => (isValidId(f.ch) ? (f.keys === undefined ? null : checkKeys(f.keys, l.keysPerCall, 32)) : 'invalid channel id'),
+  },
 };
 
 /** Per-field special cases whose official code differs from the rule's default. */
@@ -127,7 +203,8 @@ export function validateClientFrame(value: unknown, limits: ValidationLimits): V
   if (special) return { ok: false, rid, t: type, ...special };
   const rule = RULES[type];
   const problem = rule.check(f, limits);
-  if (problem !== null) return { ok: false, rid, t: type, code: rule.code, msg: problem };
+  if (typeof problem === 'string') return { ok: false, rid, t: type, code: rule.code, msg: problem };
+  if (problem !== null) return { ok: false, rid, t: type, ...problem };
   return { ok: true, frame: f as unknown as ClientFrame };
 }
 

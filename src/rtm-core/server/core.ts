@@ -4,7 +4,7 @@
  */
 
 import { verifyToken, loginCodeForTokenFailure } from '../auth/verify';
-import type { Clock } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
 import { encodeEvent, encodeFrame } from '../protocol/codec';
 import { LoginError, LogoutError, RenewTokenError } from '../protocol/codes';
 import type { ClientRequest, RequestOf, ResultMap } from '../protocol/frames';
@@ -30,6 +30,7 @@ export class RtmCore implements CoreServices {
   readonly clock: Clock;
   private readonly counts: MemberCounts;
   private readonly connections = new Set<Connection>();
+  private readonly attributeExpiry = new Map<string, TimerHandle>();
   private closed = false;
 
   constructor(options: CoreOptions = {}) {
@@ -182,8 +183,36 @@ export class RtmCore implements CoreServices {
 
   // ---- services for handlers --------------------------------------------------------------------
 
-  memberCountChanged(appId: string, channel: string): void {
+  memberCountChanged(appId: string, channel: string, count: number): void {
     this.counts.changed(appId, channel);
+    if (count === 0) this.scheduleAttributeExpiry(appId, channel);
+    else this.cancelAttributeExpiry(appId, channel);
+  }
+
+  async channelAttributesWritten(appId: string, channel: string): Promise<void> {
+    const count = (await this.store.channelCounts(appId, [channel]))[channel] ?? 0;
+    if (count === 0) this.scheduleAttributeExpiry(appId, channel);
+  }
+
+  /** Clears an empty channel's attributes after the grace period (unless someone joins meanwhile). */
+  private scheduleAttributeExpiry(appId: string, channel: string): void {
+    const key = `${appId}\u0000${channel}`;
+    this.cancelAttributeExpiry(appId, channel);
+    this.attributeExpiry.set(
+      key,
+      this.clock.setTimeout(() => {
+        this.attributeExpiry.delete(key);
+        void this.store.clearChannelAttributesIfEmpty(appId, channel);
+      }, this.options.timings.channelAttributesTtlMs),
+    );
+  }
+
+  private cancelAttributeExpiry(appId: string, channel: string): void {
+    const key = `${appId}\u0000${channel}`;
+    const t = this.attributeExpiry.get(key);
+    if (t === undefined) return;
+    this.clock.clearTimeout(t);
+    this.attributeExpiry.delete(key);
   }
 
   renewToken(session: Session, token: string): void {
@@ -261,6 +290,8 @@ export class RtmCore implements CoreServices {
     const ctx: HandlerContext = { core: this, session };
     for (const ch of channels) await leaveChannel(ctx, ch);
     await this.store.dropSubscriptions(session.appId, session.uid);
+    // User attributes live as long as the login.
+    await this.store.clearUserAttributes(session.appId, session.uid);
     if (why !== 'replaced') {
       const released = await this.store.releaseSession(session.appId, session.uid, session.sid);
       if (released) await this.announcePresence(session, 'OFFLINE');
@@ -280,6 +311,8 @@ export class RtmCore implements CoreServices {
     this.closed = true;
     for (const conn of [...this.connections]) conn.close(1001, 'server closing');
     this.counts.close();
+    for (const t of this.attributeExpiry.values()) this.clock.clearTimeout(t);
+    this.attributeExpiry.clear();
     await this.store.close();
   }
 }

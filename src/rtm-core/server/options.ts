@@ -21,6 +21,12 @@ export const DEFAULT_RATES = {
   sub: { limit: 10, windowMs: 5000 },
   unsub: { limit: 10, windowMs: 5000 },
   counts: { limit: 1, windowMs: 1000 },
+  /** set / addOrUpdate / delete / clear local user attributes */
+  uattr: { limit: 10, windowMs: 5000 },
+  uattrGet: { limit: 40, windowMs: 5000 },
+  /** set / addOrUpdate / delete / clear channel attributes */
+  cattr: { limit: 10, windowMs: 5000 },
+  cattrGet: { limit: 10, windowMs: 5000 },
 } satisfies Record<string, RateRule>;
 
 export type RateName = keyof typeof DEFAULT_RATES;
@@ -44,6 +50,11 @@ export const DEFAULT_TIMINGS = {
   memberCountIntervalMs: 1000,
   /** … and per this one above 512 members. */
   memberCountIntervalLargeMs: 3000,
+  /**
+   * Channel attributes outlive the channel's last member by this long, then are cleared. RTM says
+   * "a couple of minutes" without a figure; we take 2 minutes.
+   */
+  channelAttributesTtlMs: 120_000,
 };
 export type Timings = typeof DEFAULT_TIMINGS;
 

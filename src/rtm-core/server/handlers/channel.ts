@@ -26,7 +26,7 @@ export const join: Handler<'join'> = async (ctx, req) => {
   if (added && count <= limits.memberEventsUpTo) {
     core.bus.publishToChannel(session.appId, req.ch, encodeEvent({ e: 'joined', ch: req.ch, uid: session.uid }), session.uid);
   }
-  core.memberCountChanged(session.appId, req.ch);
+  core.memberCountChanged(session.appId, req.ch, count);
   return { count };
 };
 
@@ -39,7 +39,7 @@ export async function leaveChannel(ctx: HandlerContext, channel: string): Promis
   if (removed && count + 1 <= core.options.limits.memberEventsUpTo) {
     core.bus.publishToChannel(session.appId, channel, encodeEvent({ e: 'left', ch: channel, uid: session.uid }), session.uid);
   }
-  core.memberCountChanged(session.appId, channel);
+  core.memberCountChanged(session.appId, channel, count);
 }
 
 export const leave: Handler<'leave'> = async (ctx, req) => {

@@ -20,8 +20,10 @@ export interface CoreServices {
   readonly store: StateStore;
   readonly bus: Bus;
   readonly clock: Clock;
-  /** A channel's member count changed: schedule a (throttled) MemberCountUpdated. */
-  memberCountChanged(appId: string, channel: string): void;
+  /** A channel's member count changed: schedule a (throttled) MemberCountUpdated; an emptied channel's attributes start their grace period. */
+  memberCountChanged(appId: string, channel: string, count: number): void;
+  /** Channel attributes were written: if nobody is in the channel, their grace period starts. */
+  channelAttributesWritten(appId: string, channel: string): Promise<void>;
   /** Re-verifies a token for the session and re-arms its expiry timers. */
   renewToken(session: Session, token: string): void;
 }

@@ -3,6 +3,7 @@
 import { RenewTokenError } from '../../protocol/codes';
 import type { HandlerTable } from './context';
 import { takeRate } from './context';
+import { cattr, cattrGet, uattr, uattrGet } from './attributes';
 import { chmsg, counts, join, leave, members } from './channel';
 import { peer } from './peer';
 import { query, sub, unsub } from './presence';
@@ -22,4 +23,8 @@ export const handlers: HandlerTable = {
   query,
   sub,
   unsub,
+  uattr,
+  uattrGet,
+  cattr,
+  cattrGet,
 };

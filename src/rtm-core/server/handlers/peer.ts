@@ -23,7 +23,7 @@ export const peer: Handler<'peer'> = async (ctx, req) => {
       { from: session.uid, msg: req.msg, ts },
       core.options.limits.offlineMessagesPerUser,
     );
-    return { received: false, cached: true };
+    return { received: false, cached: true, absent: true };
   }
-  return { received: false };
+  return { received: false, absent: true };
 };

@@ -2,7 +2,9 @@
  * StateStore in process memory: for one server process, the embedded core and tests.
  */
 
-import type { OfflineMessage, StateStore } from './store';
+import type { AttributeChange, ChannelAttributeValue } from '../../protocol/frames';
+import { applyChange } from '../../protocol/attributes';
+import type { AttributeTotals, OfflineMessage, StateStore } from './store';
 
 /** Map<appId, Map<key, V>>, created on demand. */
 class Scoped<V> {
@@ -137,6 +139,52 @@ export class MemoryStore implements StateStore {
     const queue = m.get(uid) ?? [];
     m.delete(uid);
     return Promise.resolve(queue.filter((q) => now - q.ts < maxAgeMs));
+  }
+
+  private readonly userAttrs = new Scoped<Map<string, string>>();
+  private readonly channelAttrs = new Scoped<Map<string, ChannelAttributeValue>>();
+
+  changeUserAttributes(appId: string, uid: string, change: AttributeChange, limits: AttributeTotals): Promise<'ok' | 'overflow'> {
+    const m = this.userAttrs.of(appId);
+    const next = applyChange(m.get(uid) ?? new Map<string, string>(), change, (v) => v, (v) => v, limits);
+    if (!next) return Promise.resolve('overflow');
+    if (next.size === 0) m.delete(uid);
+    else m.set(uid, next);
+    return Promise.resolve('ok');
+  }
+
+  getUserAttributes(appId: string, uid: string): Promise<Record<string, string>> {
+    return Promise.resolve(Object.fromEntries(this.userAttrs.of(appId).get(uid) ?? []));
+  }
+
+  clearUserAttributes(appId: string, uid: string): Promise<void> {
+    this.userAttrs.of(appId).delete(uid);
+    return Promise.resolve();
+  }
+
+  changeChannelAttributes(
+    appId: string,
+    channel: string,
+    change: AttributeChange,
+    stamp: { by: string; ts: number },
+    limits: AttributeTotals,
+  ): Promise<Record<string, ChannelAttributeValue> | 'overflow'> {
+    const m = this.channelAttrs.of(appId);
+    const wrap = (value: string): ChannelAttributeValue => ({ value, lastUpdateUserId: stamp.by, lastUpdateTs: stamp.ts });
+    const next = applyChange(m.get(channel) ?? new Map<string, ChannelAttributeValue>(), change, wrap, (v) => v.value, limits);
+    if (!next) return Promise.resolve('overflow');
+    if (next.size === 0) m.delete(channel);
+    else m.set(channel, next);
+    return Promise.resolve(Object.fromEntries(next));
+  }
+
+  getChannelAttributes(appId: string, channel: string): Promise<Record<string, ChannelAttributeValue>> {
+    return Promise.resolve(Object.fromEntries(this.channelAttrs.of(appId).get(channel) ?? []));
+  }
+
+  clearChannelAttributesIfEmpty(appId: string, channel: string): Promise<boolean> {
+    if ((this.channels.of(appId).get(channel)?.size ?? 0) > 0) return Promise.resolve(false);
+    return Promise.resolve(this.channelAttrs.of(appId).delete(channel));
   }
 
   close(): Promise<void> {

@@ -7,7 +7,10 @@
  * Every key is scoped by appId: tenants never see each other.
  */
 
-import type { WireMessage } from '../../protocol/frames';
+import type { AttributeTotals } from '../../protocol/attributes';
+import type { AttributeChange, ChannelAttributeValue, WireMessage } from '../../protocol/frames';
+
+export type { AttributeTotals };
 
 export interface OfflineMessage {
   from: string;
@@ -51,5 +54,30 @@ export interface StateStore {
   /** Removes and returns the receiver's cached messages that are younger than `maxAgeMs`, oldest first. */
   drainOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<OfflineMessage[]>;
 
+  /**
+   * Applies a change to a user's attributes atomically. Fails with 'overflow' (nothing changed) when
+   * the result would exceed `limits`.
+   */
+  changeUserAttributes(appId: string, uid: string, change: AttributeChange, limits: AttributeTotals): Promise<'ok' | 'overflow'>;
+  getUserAttributes(appId: string, uid: string): Promise<Record<string, string>>;
+  /** Drops a user's attributes (at session end: they live as long as the login). */
+  clearUserAttributes(appId: string, uid: string): Promise<void>;
+
+  /**
+   * Applies a change to a channel's attributes atomically, stamping changed keys with `by` and `ts`.
+   * Returns the full set afterwards, or 'overflow' (nothing changed).
+   */
+  changeChannelAttributes(
+    appId: string,
+    channel: string,
+    change: AttributeChange,
+    stamp: { by: string; ts: number },
+    limits: AttributeTotals,
+  ): Promise<Record<string, ChannelAttributeValue> | 'overflow'>;
+  getChannelAttributes(appId: string, channel: string): Promise<Record<string, ChannelAttributeValue>>;
+  /** Clears a channel's attributes if it still has no members (called after the empty-channel grace). */
+  clearChannelAttributesIfEmpty(appId: string, channel: string): Promise<boolean>;
+
   close(): Promise<void>;
 }
+

@@ -1,0 +1,57 @@
+/**
+ * User attributes (the caller's own; they live as long as its login) and channel attributes
+ * (readable and writable without joining; each value stamped with who wrote it and when).
+ * Changes are applied atomically by the store, so two clients writing different keys of one channel
+ * at once both land, and for one key the last writer wins (RTM 1.x has no compare-and-set).
+ */
+
+import { AttributeOperationError } from '../../protocol/codes';
+import { encodeEvent } from '../../protocol/codec';
+import type { Handler } from './context';
+import { RequestFailure, takeRate } from './context';
+
+function pick<V>(all: Record<string, V>, keys: string[] | undefined): Record<string, V> {
+  if (keys === undefined) return all;
+  const out: Record<string, V> = {};
+  for (const k of keys) if (Object.prototype.hasOwnProperty.call(all, k)) out[k] = all[k] as V;
+  return out;
+}
+
+export const uattr: Handler<'uattr'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  takeRate(ctx, 'uattr', AttributeOperationError.TOO_OFTEN);
+  const result = await core.store.changeUserAttributes(session.appId, session.uid, req.change, core.options.limits.userAttributes);
+  if (result === 'overflow') throw new RequestFailure(AttributeOperationError.SIZE_OVERFLOW, 'user attributes over the limits');
+  return null;
+};
+
+export const uattrGet: Handler<'uattrGet'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  takeRate(ctx, 'uattrGet', AttributeOperationError.TOO_OFTEN);
+  const online = await core.store.onlineStatus(session.appId, [req.uid]);
+  if (online[req.uid] !== true) throw new RequestFailure(AttributeOperationError.USER_NOT_FOUND, 'The user requested is not online');
+  return { attrs: pick(await core.store.getUserAttributes(session.appId, req.uid), req.keys) };
+};
+
+export const cattr: Handler<'cattr'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  takeRate(ctx, 'cattr', AttributeOperationError.TOO_OFTEN);
+  const attrs = await core.store.changeChannelAttributes(
+    session.appId,
+    req.ch,
+    req.change,
+    { by: session.uid, ts: core.clock.now() },
+    core.options.limits.channelAttributes,
+  );
+  if (attrs === 'overflow') throw new RequestFailure(AttributeOperationError.SIZE_OVERFLOW, 'channel attributes over the limits');
+  // Every member hears it, the writer included when it is a member (legacy Signaling did the same).
+  if (req.notify) core.bus.publishToChannel(session.appId, req.ch, encodeEvent({ e: 'attrs', ch: req.ch, attrs }));
+  await core.channelAttributesWritten(session.appId, req.ch);
+  return null;
+};
+
+export const cattrGet: Handler<'cattrGet'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  takeRate(ctx, 'cattrGet', AttributeOperationError.TOO_OFTEN);
+  return { attrs: pick(await core.store.getChannelAttributes(session.appId, req.ch), req.keys) };
+};
