@@ -22,8 +22,10 @@ function raise(problem: Problem): void {
 }
 
 function attrsChange(op: 'set' | 'add', attributes: unknown): AttributeChange {
+  // Not a plain object: passed on as is, so that checkChange rejects it inside the async call (the
+  // SDK's methods reject their promise; they never throw synchronously).
   if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
-    throw errorFor(E, E.INVALID_ARGUMENT, 'attributes must be a plain object');
+    return { op, attrs: attributes as AttributesMap };
   }
   return { op, attrs: { ...(attributes as AttributesMap) } };
 }

@@ -21,6 +21,7 @@ import { errorFor, RtmInvalidArgumentError } from './errors';
 import type { ClientInternals, RequestBodyOf } from './internals';
 import type { LocalInvitation } from './invitation';
 import { Invitations } from './invitations';
+import { makeExtensions, type Sig2rtmExtensions } from './extensions';
 import { fromWire, toWire } from './messages';
 import { END_CALL_PREFIX } from './end-call';
 import { ConnectionChangeReason, ConnectionState, PeerOnlineState, PeerSubscriptionOption } from './status-codes';
@@ -45,6 +46,8 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   private readonly sendWindow = new SlidingWindow({ limit: 180, windowMs: 3000 });
   private readonly subscriptions = new Map<string, PeerOnlineState>();
   private lastLoginAt = Number.NEGATIVE_INFINITY;
+  /** sig2rtm's named extensions (absent on the official SDK): see extensions.ts. */
+  readonly sig2rtm: Sig2rtmExtensions;
   private readonly attributes: AttributeApi;
   private readonly invitations: Invitations;
 
@@ -82,7 +85,11 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
       takeSend: () => this.sendWindow.tryTake(this.clock.now()),
     };
     this.attributes = new AttributeApi(this.internals);
-    this.invitations = new Invitations(this.internals, cfg.clock, cfg.invitation, (inv) => this.emit('RemoteInvitationReceived', inv));
+    this.invitations = new Invitations(this.internals, cfg.clock, cfg.invitation, {
+      received: (inv) => this.emit('RemoteInvitationReceived', inv),
+      legacyEnd: (peerId, channelId, extra) => this.emit('CallEndedByPeer', peerId, channelId, extra),
+    });
+    this.sig2rtm = makeExtensions(this.internals);
     this.link.on('state', (state, reason) => this.onState(state, reason));
     this.link.on('push', (ev) => this.onPush(ev));
     this.link.on('tokenExpired', () => this.emit('TokenExpired'));

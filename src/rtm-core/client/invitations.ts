@@ -50,7 +50,12 @@ export class Invitations {
     private readonly client: ClientInternals,
     private readonly clock: Clock,
     private readonly timings: InvitationTimings,
-    private readonly announce: (invitation: RemoteInvitation) => void,
+    private readonly notify: {
+      /** A new invitation arrived. */
+      received: (invitation: RemoteInvitation) => void;
+      /** A legacy end-call arrived that ended no open invitation (a call already accepted, or ours). */
+      legacyEnd: (peerId: string, channelId: string, extra: string) => void;
+    },
   ) {}
 
   // ---- caller -----------------------------------------------------------------------------------
@@ -145,12 +150,15 @@ export class Invitations {
         this.later(inv, () => {
           if (inv.state === RemoteInvitationState.INVITATION_RECEIVED) inv.markFailed(RemoteInvitationFailureReason.INVITATION_EXPIRE);
         }, this.timings.expireMs);
-        this.announce(inv);
+        this.notify.received(inv);
         return;
       }
-      case 'cancel':
-        this.findRemote(from, s)?.markCanceled(s.extra);
+      case 'cancel': {
+        const open = this.findRemote(from, s);
+        if (open && !open.ended) open.markCanceled(s.extra);
+        else if (s.callId === '0') this.notify.legacyEnd(from, s.channelId, s.extra);
         return;
+      }
       case 'accept': {
         const inv = this.local.get(s.callId);
         if (!inv || inv.calleeId !== from) {
@@ -180,7 +188,7 @@ export class Invitations {
   private findRemote(from: string, s: CallSignal): RemoteInvitation | undefined {
     if (s.callId !== '0') return this.remote.get(remoteKey(from, s.callId));
     let found: RemoteInvitation | undefined;
-    for (const inv of this.remote.values()) if (inv.callerId === from && inv.channelId === s.channelId) found = inv;
+    for (const inv of this.remote.values()) if (inv.callerId === from && inv.channelId === s.channelId && !inv.ended) found = inv;
     return found;
   }
 

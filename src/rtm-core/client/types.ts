@@ -85,6 +85,12 @@ export interface RtmClientEvents {
   TokenPrivilegeWillExpire: () => void;
   PeersOnlineStatusChanged: (status: PeersOnlineStatusMap) => void;
   FallbackProxyConnected: () => void;
+  /**
+   * sig2rtm extension: the peer sent the legacy end-call (`END_CALL_PREFIX`) for a call that has no
+   * open invitation here any more (it was accepted, or we are its caller). Legacy Signaling's
+   * `channelInviteEnd` works at any time; this is how that reaches the other side.
+   */
+  CallEndedByPeer: (peerId: string, channelId: string, extra: string) => void;
 }
 
 export interface RtmChannelEvents {

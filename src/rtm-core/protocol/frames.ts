@@ -79,7 +79,11 @@ export type ClientRequest =
   | { t: 'uattrGet'; rid: number; uid: string; keys?: string[] }
   /** Change a channel's attributes (no need to be a member); `notify` pushes the result to members. */
   | { t: 'cattr'; rid: number; ch: string; change: AttributeChange; notify: boolean }
-  | { t: 'cattrGet'; rid: number; ch: string; keys?: string[] };
+  | { t: 'cattrGet'; rid: number; ch: string; keys?: string[] }
+  /** sig2rtm extension: a channel message from a non-member (legacy `messageChannelSendForce`). */
+  | { t: 'chmsgOut'; rid: number; ch: string; msg: WireMessage }
+  /** sig2rtm extension: a channel's members without joining it (legacy `channelQueryUserIsIn`, `invoke`). */
+  | { t: 'membersOut'; rid: number; ch: string };
 
 /** Fire-and-forget frames. */
 export type ClientNotice =
@@ -125,6 +129,8 @@ export interface ResultMap {
   uattrGet: { attrs: Record<string, string> };
   cattr: null;
   cattrGet: { attrs: Record<string, ChannelAttributeValue> };
+  chmsgOut: null;
+  membersOut: { uids: string[] };
 }
 
 // ---- server → client -------------------------------------------------------------------------

@@ -172,6 +172,15 @@ const RULES: Record<RequestType, Rule> = {
       return checkChange(f.change, l.channelAttributes, 512);
     },
   },
+  chmsgOut: {
+    code: ChannelMessageError.INVALID_MESSAGE,
+    check: (f, l) => {
+      if (!isValidId(f.ch)) return 'invalid channel id';
+      if ((f.msg as Fields | null)?.type === 'CALL') return 'call signals go to peers, not channels';
+      return checkMessage(f.msg, l.messageBytes);
+    },
+  },
+  membersOut: { code: GetMembersError.FAILURE, check: (f) => (isValidId(f.ch) ? null : 'invalid channel id') },
   cattrGet: {
     code: AttributeOperationError.INVALID_ARGUMENT,
     check: (f, l) => (isValidId(f.ch) ? (f.keys === undefined ? null : checkKeys(f.keys, l.keysPerCall, 32)) : 'invalid channel id'),

@@ -25,6 +25,8 @@ export const CloseCode = {
   RESUMED_ELSEWHERE: 4001,
   TOO_MANY_ERRORS: 4002,
   LOGIN_TIMEOUT: 4003,
+  /** The session ended for silence while this socket was still open. */
+  SESSION_TIMED_OUT: 4004,
 } as const;
 
 /** The code every "not logged in" request gets: 102 is USER_NOT_LOGGED_IN in every RTM code table. */

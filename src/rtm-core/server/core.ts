@@ -10,7 +10,7 @@ import { LoginError, LogoutError, RenewTokenError } from '../protocol/codes';
 import type { ClientRequest, RequestOf, ResultMap } from '../protocol/frames';
 import { PROTOCOL_VERSION } from '../protocol/frames';
 import { LocalBus, type Bus } from './bus';
-import type { Connection } from './connection';
+import { CloseCode, type Connection } from './connection';
 import { leaveChannel } from './handlers/channel';
 import { RequestFailure, type CoreServices, type HandlerContext } from './handlers/context';
 import { handlers } from './handlers/index';
@@ -70,6 +70,7 @@ export class RtmCore implements CoreServices {
 
   /** Something arrived from the session's client: it is alive. */
   touch(session: Session): void {
+    if (session.ended) return; // a late frame on the socket of a session that timed out revives nothing
     session.lastSeen = this.clock.now();
     if (session.presence === 'UNREACHABLE') {
       session.presence = 'ONLINE';
@@ -285,6 +286,8 @@ export class RtmCore implements CoreServices {
     const channels = [...session.channels];
     this.clock.clearTimeout(session.silenceTimer);
     for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
+    // Timed out with a socket still attached (half-open): close it, so that the client notices and logs in afresh.
+    if (why === 'offline') session.outlet?.close(CloseCode.SESSION_TIMED_OUT, 'session timed out');
     session.end();
     this.bus.unregister(session);
     const ctx: HandlerContext = { core: this, session };

@@ -57,6 +57,23 @@ export const chmsg: Handler<'chmsg'> = (ctx, req) => {
   return Promise.resolve(null);
 };
 
+/** Extension: a message to a channel one is not in, without joining it (no MemberJoined/Left noise). */
+export const chmsgOut: Handler<'chmsgOut'> = (ctx, req) => {
+  const { core, session } = ctx;
+  takeRate(ctx, 'send', ChannelMessageError.TOO_OFTEN);
+  const ev = encodeEvent({ e: 'chmsg', ch: req.ch, from: session.uid, msg: req.msg, ts: core.clock.now() });
+  core.bus.publishToChannel(session.appId, req.ch, ev, session.uid);
+  return Promise.resolve(null);
+};
+
+/** Extension: a channel's member list without being a member. */
+export const membersOut: Handler<'membersOut'> = async (ctx, req) => {
+  const { core, session } = ctx;
+  takeRate(ctx, 'members', GetMembersError.TOO_OFTEN);
+  const uids = await core.store.channelMembers(session.appId, req.ch, core.options.limits.membersReturned);
+  return { uids };
+};
+
 export const members: Handler<'members'> = async (ctx, req) => {
   const { core, session } = ctx;
   if (!session.channels.has(req.ch)) throw new RequestFailure(GetMembersError.NOT_IN_CHANNEL, 'not in channel');

@@ -4,7 +4,7 @@ import { RenewTokenError } from '../../protocol/codes';
 import type { HandlerTable } from './context';
 import { takeRate } from './context';
 import { cattr, cattrGet, uattr, uattrGet } from './attributes';
-import { chmsg, counts, join, leave, members } from './channel';
+import { chmsg, chmsgOut, counts, join, leave, members, membersOut } from './channel';
 import { peer } from './peer';
 import { query, sub, unsub } from './presence';
 
@@ -27,4 +27,6 @@ export const handlers: HandlerTable = {
   uattrGet,
   cattr,
   cattrGet,
+  chmsgOut,
+  membersOut,
 };
