@@ -3,3 +3,4 @@
 export * from './rtm';
 export { default } from './rtm';
 export * from './server';
+export * from './legacy';

@@ -1,0 +1,153 @@
+/**
+ * Login, logout and the connection: `login` / `login2` (with their retry time and count),
+ * `logout`, `getStatus`, and RTM's connection states turned into `onReconnecting`,
+ * `onReconnected` and `onLogout`.
+ */
+
+import type { RtmClient } from '../../rtm-core/client/client';
+import { isValidAppId, isValidId } from '../../rtm-core/protocol/limits';
+import { LoginError } from '../../rtm-core/protocol/codes';
+import { legacyCode, loginFailure, logoutReason } from '../../mapping/code-maps';
+import { AgoraECode } from '../../mapping/legacy-codes';
+import { describe, rtmCode, type EngineContext } from './context';
+
+/** Legacy documented defaults for login retries (login2's retry_time_in_s and retry_count). */
+export const LOGIN_RETRY_DEFAULTS = { seconds: 30, count: 3 };
+/** RTM refuses a login within 500 ms of the previous one; legacy allowed logout-then-login at once. */
+const RTM_LOGIN_INTERVAL_MS = 500;
+
+/** Failures worth another try: the network, not the credentials. */
+const RETRYABLE = new Set<number>([LoginError.TIMEOUT, LoginError.UNKNOWN, LoginError.REJECTED, LoginError.TOO_OFTEN]);
+
+export interface SessionHooks {
+  /** Gets (or makes) the RtmClient for `appId`. */
+  clientFor(appId: string): RtmClient;
+  /** Drops channels, calls and timers of the session that ended. */
+  endSession(): void;
+  /** Just logged in: restore what compat asks for (user attributes). */
+  loggedIn(client: RtmClient): void;
+}
+
+export class LegacySession {
+  private attempt = 0;
+  private lastLoginAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly hooks: SessionHooks,
+  ) {}
+
+  login2(appId: string, account: string, token: string, retrySeconds: number, retryCount: number): void {
+    const ctx = this.ctx;
+    if (ctx.status === 1 || ctx.status === 2 || ctx.status === 3) {
+      ctx.log(`login ignored: already ${ctx.status === 1 ? 'logging in' : 'logged in'}`);
+      return;
+    }
+    const id = appId !== '' ? appId : (ctx.appId ?? '');
+    if (!isValidAppId(id)) {
+      ctx.fire('onLoginFailed', AgoraECode.LOGIN_E_FAILED);
+      return;
+    }
+    // Legacy accounts: ≤128 visible characters, no spaces. RTM's IDs are stricter (≤64, a fixed set).
+    if (typeof account !== 'string' || /\s/.test(account) || !isValidId(account)) {
+      ctx.fire('onLoginFailed', AgoraECode.LOGIN_E_INVALID_USER);
+      return;
+    }
+    const client = this.hooks.clientFor(id);
+    ctx.appId = id;
+    ctx.account = account;
+    ctx.status = 1;
+    const effective = token === '' || token === '_no_need_token' ? undefined : token;
+    const attempt = ++this.attempt;
+    const deadline = ctx.clock.now() + Math.max(0, retrySeconds) * 1000;
+    void this.run(client, account, effective, attempt, deadline, Math.max(1, retryCount), 1);
+  }
+
+  private async run(client: RtmClient, account: string, token: string | undefined, attempt: number, deadline: number, count: number, tries: number): Promise<void> {
+    const ctx = this.ctx;
+    const wait = this.lastLoginAt + RTM_LOGIN_INTERVAL_MS - ctx.clock.now();
+    if (wait > 0) await this.sleep(wait);
+    if (attempt !== this.attempt || ctx.status !== 1) return; // cancelled by logout
+    this.lastLoginAt = ctx.clock.now();
+    try {
+      await client.login(token === undefined ? { uid: account } : { uid: account, token });
+    } catch (err) {
+      if (attempt !== this.attempt || ctx.status !== 1) return;
+      const code = rtmCode(err) ?? LoginError.UNKNOWN;
+      ctx.log(`login attempt ${tries} failed: ${describe(err)}`);
+      if (RETRYABLE.has(code) && tries < count && ctx.clock.now() < deadline) {
+        await this.sleep(Math.min(1000, Math.max(0, deadline - ctx.clock.now())));
+        return this.run(client, account, token, attempt, deadline, count, tries + 1);
+      }
+      ctx.status = 0;
+      ctx.fire('onLoginFailed', legacyCode(loginFailure, code, AgoraECode.LOGIN_E_OTHER));
+      return;
+    }
+    if (attempt !== this.attempt || ctx.status !== 1) return;
+    ctx.status = 2;
+    ctx.reconnects = 0;
+    ctx.fire('onLoginSuccess', ctx.uidOf(account), 0);
+    this.hooks.loggedIn(client);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.ctx.clock.setTimeout(resolve, ms));
+  }
+
+  async logout(): Promise<void> {
+    const ctx = this.ctx;
+    const client = ctx.client;
+    if (ctx.status === 0 || !client) {
+      ctx.fire('onLogout', AgoraECode.LOGOUT_E_ALREADY_LOGOUT);
+      return;
+    }
+    const wasLoggingIn = ctx.status === 1;
+    ctx.status = 0;
+    this.attempt++;
+    this.hooks.endSession();
+    try {
+      await client.logout();
+    } catch {
+      // already disconnected
+    }
+    // Cancelling a login in progress is silent (web SDK); a real logout reports 101.
+    if (!wasLoggingIn) ctx.fire('onLogout', AgoraECode.LOGOUT_E_USER);
+  }
+
+  /** RTM connection state → legacy status and callbacks. */
+  connectionChanged(state: string, reason: string): void {
+    const ctx = this.ctx;
+    if (ctx.status === 0 || ctx.status === 1) return; // logging in, or already out: login2/logout report
+    switch (state) {
+      case 'RECONNECTING':
+        ctx.status = 3;
+        ctx.fire('onReconnecting', ++ctx.reconnects);
+        return;
+      case 'CONNECTED':
+        if (ctx.status === 3) {
+          ctx.status = 2;
+          ctx.reconnects = 0;
+          ctx.fire('onReconnected', 0);
+        }
+        return;
+      case 'ABORTED':
+      case 'DISCONNECTED':
+        this.lost(legacyCode(logoutReason, reason, AgoraECode.LOGOUT_E_NET));
+        return;
+    }
+  }
+
+  /** The token expired while reconnecting: legacy cannot renew, so the session is over. */
+  tokenExpired(): void {
+    if (this.ctx.status === 3) this.lost(AgoraECode.LOGOUT_E_TOKENEXPIRED);
+  }
+
+  private lost(ecode: number): void {
+    const ctx = this.ctx;
+    ctx.status = 0;
+    this.hooks.endSession();
+    // Back to DISCONNECTED so that the app can log in again.
+    ctx.client?.logout().catch(() => undefined);
+    ctx.fire('onLogout', ecode);
+  }
+}

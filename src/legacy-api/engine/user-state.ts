@@ -1,0 +1,88 @@
+/**
+ * The user's attributes and online status: `setAttr`, `getAttr`, `getAttrAll`, `getUserAttr`,
+ * `getUserAttrAll`, `queryUserStatus`. RTM attributes end with the login; with compat
+ * `userAttributes: 'instance'` the instance keeps its own and sets them again at each login.
+ */
+
+import { attributeFailure, legacyCode, queryStatusFailure } from '../../mapping/code-maps';
+import { AgoraECode } from '../../mapping/legacy-codes';
+import type { RtmClient } from '../../rtm-core/client/client';
+import { AttributeOperationError } from '../../rtm-core/protocol/codes';
+import { describe, rtmCode, type EngineContext } from './context';
+
+export class LegacyUserState {
+  constructor(private readonly ctx: EngineContext) {}
+
+  async setAttr(name: string, value: string): Promise<void> {
+    const ctx = this.ctx;
+    const client = ctx.loggedIn('setAttr');
+    if (!client) return;
+    try {
+      // Legacy had no delete call: setting an empty value removed the attribute.
+      if (value === '') await client.deleteLocalUserAttributesByKeys([name]);
+      else await client.addOrUpdateLocalUserAttributes({ [name]: value });
+      if (value === '') ctx.myAttributes.delete(name);
+      else ctx.myAttributes.set(name, value);
+    } catch (err) {
+      ctx.error('setAttr', legacyCode(attributeFailure, rtmCode(err) ?? 2, AgoraECode.GENERAL_E_FAILED), describe(err));
+    }
+  }
+
+  /** `getAttr` / `getUserAttr` → `onUserAttrResult(account, name, value)`; a missing one is "". */
+  async getOne(method: 'getAttr' | 'getUserAttr', account: string, name: string): Promise<void> {
+    const ctx = this.ctx;
+    const client = ctx.loggedIn(method);
+    if (!client) return;
+    const attrs = await this.read(method, client, account, [name]);
+    if (attrs) ctx.fire('onUserAttrResult', account, name, attrs[name] ?? '');
+  }
+
+  /** `getAttrAll` / `getUserAttrAll` → `onUserAttrAllResult(account, json)`. */
+  async getAll(method: 'getAttrAll' | 'getUserAttrAll', account: string): Promise<void> {
+    const ctx = this.ctx;
+    const client = ctx.loggedIn(method);
+    if (!client) return;
+    const attrs = await this.read(method, client, account);
+    if (attrs) ctx.fire('onUserAttrAllResult', account, JSON.stringify(attrs));
+  }
+
+  /** Reads attributes; a user who is not online has none (legacy answered; RTM fails USER_NOT_FOUND). */
+  private async read(method: string, client: RtmClient, account: string, keys?: string[]): Promise<Record<string, string> | undefined> {
+    try {
+      return keys ? await client.getUserAttributesByKeys(account, keys) : await client.getUserAttributes(account);
+    } catch (err) {
+      const code = rtmCode(err);
+      if (code === AttributeOperationError.USER_NOT_FOUND) return {};
+      this.ctx.error(method, legacyCode(attributeFailure, code ?? 2, AgoraECode.GENERAL_E_FAILED), describe(err));
+      return undefined;
+    }
+  }
+
+  async queryUserStatus(account: string): Promise<void> {
+    const ctx = this.ctx;
+    const client = ctx.loggedIn('queryUserStatus');
+    if (!client) return;
+    try {
+      const r = await client.queryPeersOnlineStatus([account]);
+      ctx.fire('onQueryUserStatusResult', account, r[account] === true ? '1' : '0');
+    } catch (err) {
+      ctx.error('queryUserStatus', legacyCode(queryStatusFailure, rtmCode(err) ?? 1, AgoraECode.GENERAL_E_FAILED), describe(err));
+    }
+  }
+
+  /** After a login: set the instance's attributes again (compat `userAttributes: 'instance'`). */
+  async restore(client: RtmClient): Promise<void> {
+    const ctx = this.ctx;
+    if (ctx.compat.userAttributes !== 'instance' || ctx.myAttributes.size === 0) return;
+    try {
+      await client.setLocalUserAttributes(Object.fromEntries(ctx.myAttributes));
+    } catch (err) {
+      ctx.log(`could not restore user attributes: ${describe(err)}`);
+    }
+  }
+
+  /** compat `userAttributes: 'login'`: they end with the login. */
+  loggedOut(): void {
+    if (this.ctx.compat.userAttributes === 'login') this.ctx.myAttributes.clear();
+  }
+}

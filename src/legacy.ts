@@ -1,0 +1,18 @@
+/**
+ * `sig2rtm/legacy`: the legacy Signaling API on sig2rtm.
+ *
+ *   import { AgoraAPI } from 'sig2rtm/legacy';
+ *   const api = AgoraAPI.getInstance(appId, { serverUrl: 'ws://localhost:8080/rtm' });
+ *   api.callbackSet(new (class extends AgoraAPI.CallBack { onLoginSuccess(uid: number) { … } })());
+ *   api.login2(appId, 'alice', '_no_need_token', 0, '', 30, 3);
+ */
+
+export { AgoraAPI, AgoraAPIOnlySignal, LEGACY_SDK_VERSION } from './legacy-api/native/agora-api';
+export type { AgoraAPIOptions } from './legacy-api/native/agora-api';
+export { CallBack } from './legacy-api/native/callback';
+export type { ICallBack, CallbackName, CallbackArgs } from './legacy-api/native/callback';
+export type { LegacyOptions, ClientFactory } from './legacy-api/engine/engine';
+export { AgoraECode, ECODE, LoginState } from './mapping/legacy-codes';
+export type { AgoraECodeName, AgoraECodeValue } from './mapping/legacy-codes';
+export { DEFAULT_COMPAT, RTM_COMPAT, COMPAT_ROWS } from './mapping/compat';
+export type { CompatOptions } from './mapping/compat';
