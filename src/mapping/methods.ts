@@ -1,0 +1,222 @@
+/**
+ * One row per legacy native method: its RTM counterpart, the kind of mapping, what differs, and the
+ * reference. Complete by construction over AgoraAPI's public methods; MIGRATION.md is rendered from it.
+ */
+
+import type { AgoraAPI } from '../legacy-api/native/agora-api';
+import type { MappingRow } from './rows';
+
+type MethodsOf<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+/** Every public AgoraAPI method except sig2rtm's own `getRtmClient`, plus the two factories. */
+export type LegacyMethodName = Exclude<MethodsOf<AgoraAPI>, 'getRtmClient'> | 'AgoraAPI.getInstance' | 'AgoraAPI.createAgoraSDKInstance';
+
+const L = 'legacy-signaling.md';
+const S = 'seeds';
+
+export const METHODS = {
+  'AgoraAPI.getInstance': {
+    rtm: ['AgoraRTM.createInstance'],
+    kind: 'adapted',
+    difference: 'One shared instance per appId; options add `serverUrl` and `compat`. RTM creates as many clients as asked.',
+    reference: `${S}: Login & Logout; ${L} §3.1`,
+  },
+  'AgoraAPI.createAgoraSDKInstance': {
+    rtm: ['AgoraRTM.createInstance'],
+    kind: 'direct',
+    difference: 'A new instance each time, as RTM.',
+    reference: `${S}: Login & Logout; ${L} §3.1`,
+  },
+  callbackSet: {
+    rtm: ["client.on('…')"],
+    kind: 'adapted',
+    difference: 'One callback object receives everything; RTM has an event emitter per object (client, channel, invitation).',
+    reference: `${S}: Login & Logout`,
+  },
+  callbackGet: { rtm: ['—'], kind: 'direct', difference: 'Returns the object given to callbackSet.', reference: `${L} §3.2` },
+  login: {
+    rtm: ['RtmClient.login'],
+    kind: 'adapted',
+    difference: 'As login2 with the documented defaults (30 s, 3 tries). `uid` and `deviceID` are ignored; `_no_need_token` means no token. Ignored while logged in.',
+    reference: `${S}: Login & Logout; ${L} §3.2, §11`,
+  },
+  login2: {
+    rtm: ['RtmClient.login'],
+    kind: 'emulated',
+    difference: 'RTM logs in once; sig2rtm retries network failures until retry_time_in_s or retry_count runs out, then onLoginFailed. RTM tokens (006/007) and legacy tokens (1:…) both work if the server knows the certificate.',
+    reference: `${S}: Login & Logout; ${L} §3.2, §12`,
+  },
+  logout: {
+    rtm: ['RtmClient.logout'],
+    kind: 'adapted',
+    difference: 'onLogout(101) after a logout; onLogout(108) if not logged in; cancelling a login in progress is silent.',
+    reference: `${S}: Login & Logout; ${L} §4.3`,
+  },
+  getStatus: {
+    rtm: ['ConnectionStateChanged'],
+    kind: 'emulated',
+    difference: 'Derived from RTM connection states: DISCONNECTED/ABORTED → 0, CONNECTING → 1, CONNECTED → 2, RECONNECTING → 3.',
+    reference: `${S}: Login & Logout; ${L} §5`,
+  },
+  isOnline: { rtm: ['ConnectionStateChanged'], kind: 'emulated', difference: 'True when getStatus() is 2.', reference: `${L} §3.2` },
+  destroy: {
+    rtm: ['RtmClient.logout', 'removeAllListeners'],
+    kind: 'adapted',
+    difference: 'Logs out if needed and releases the client.',
+    reference: `${S}: Login & Logout`,
+  },
+  getSdkVersion: { rtm: ['AgoraRTM.VERSION'], kind: 'adapted', difference: 'Answers 1010400000 (legacy 1.4.0).', reference: `${L} §3.2, §12` },
+  messageInstantSend: {
+    rtm: ['RtmClient.sendMessageToPeer'],
+    kind: 'adapted',
+    difference: 'Success when the server has the message (compat sendSuccess); msgID echoed, generated when "". Messages up to 32 KB (legacy 8 KB).',
+    reference: `${S}: Sending a peer-to-peer message; ${L} §10`,
+  },
+  messageInstantSend2: { rtm: ['RtmClient.sendMessageToPeer'], kind: 'adapted', difference: 'Undocumented; as messageInstantSend, options ignored.', reference: `${L} §3.2` },
+  messageChannelSend: {
+    rtm: ['RtmChannel.sendMessage'],
+    kind: 'adapted',
+    difference: 'The sender gets its own message too (compat echoChannelMessages). Must be in the channel.',
+    reference: `${S}: Sending a channel message; ${L} §3.2`,
+  },
+  messageChannelSend2: { rtm: ['RtmChannel.sendMessage'], kind: 'adapted', difference: 'Undocumented; as messageChannelSend, extra ignored.', reference: `${L} §3.2` },
+  messageChannelSendForce: {
+    rtm: ['client.sig2rtm.sendChannelMessage'],
+    kind: 'emulated',
+    difference: 'RTM cannot send to a channel from outside; sig2rtm has a server extension for it (no join/leave seen by members). On another RTM server it falls back to join, send, leave.',
+    reference: `${S}: Sending a channel message; ${L} §3.2`,
+  },
+  messageAppSend: { rtm: ['—'], kind: 'unsupported', difference: 'Undocumented; onError(1001) and onMessageSendError(400).', reference: `${L} §3.2` },
+  messagePushSend: { rtm: ['—'], kind: 'unsupported', difference: 'Undocumented; onError(1001) and onMessageSendError(400).', reference: `${L} §3.2` },
+  messageChatSend: { rtm: ['—'], kind: 'unsupported', difference: 'Undocumented; onError(1001) and onMessageSendError(400).', reference: `${L} §3.2` },
+  messageDTMFSend: { rtm: ['—'], kind: 'unsupported', difference: 'Deprecated; use channelInviteDTMF. onError(1001) and onMessageSendError(400).', reference: `${L} §3.2` },
+  queryUserStatus: {
+    rtm: ['RtmClient.queryPeersOnlineStatus'],
+    kind: 'adapted',
+    difference: 'RTM queries many users at once and answers booleans; the callback gets "1" or "0".',
+    reference: `${S}: Querying the online status; ${L} §3.2`,
+  },
+  setAttr: {
+    rtm: ['RtmClient.addOrUpdateLocalUserAttributes'],
+    kind: 'adapted',
+    difference: 'An empty value deletes the attribute (RTM values cannot be empty). RTM keys are at most 32 bytes (legacy 128). Attributes outlive logouts of the instance (compat userAttributes).',
+    reference: `${S}: user-Attribute Operations; ${L} §3.2`,
+  },
+  getAttr: {
+    rtm: ['RtmClient.getUserAttributesByKeys'],
+    kind: 'adapted',
+    difference: 'onUserAttrResult(account, name, value); "" when unset.',
+    reference: `${S}: user-Attribute Operations`,
+  },
+  getAttrAll: {
+    rtm: ['RtmClient.getUserAttributes'],
+    kind: 'adapted',
+    difference: 'onUserAttrAllResult(account, json) with a JSON object of all attributes.',
+    reference: `${S}: user-Attribute Operations`,
+  },
+  getUserAttr: {
+    rtm: ['RtmClient.getUserAttributesByKeys'],
+    kind: 'adapted',
+    difference: 'A user who is not online has no attributes in RTM: the value is "".',
+    reference: `${L} §3.2; rtm-1x.md §8.5`,
+  },
+  getUserAttrAll: {
+    rtm: ['RtmClient.getUserAttributes'],
+    kind: 'adapted',
+    difference: 'A user who is not online has no attributes in RTM: the JSON is "{}".',
+    reference: `${S}: user-Attribute Operations; rtm-1x.md §8.5`,
+  },
+  channelJoin: {
+    rtm: ['RtmClient.createChannel', 'RtmChannel.join'],
+    kind: 'emulated',
+    difference: 'After onChannelJoined, sig2rtm sends onChannelUserList (from getMembers) and the existing attributes as updates. One channel at a time (compat maxChannels).',
+    reference: `${S}: Joining or Leaving a Channel; ${L} §3.3, §4.4`,
+  },
+  channelLeave: {
+    rtm: ['RtmChannel.leave'],
+    kind: 'adapted',
+    difference: 'onChannelLeaved(channelID, 0); 600 if not in that channel.',
+    reference: `${S}: Joining or Leaving a Channel`,
+  },
+  channelQueryUserNum: {
+    rtm: ['RtmClient.getChannelMemberCount'],
+    kind: 'adapted',
+    difference: 'RTM counts up to 32 channels per call and allows one call per second.',
+    reference: `${S}: Retrieving the Number of Users; rtm-1x.md §6.3`,
+  },
+  channelQueryUserIsIn: {
+    rtm: ['client.sig2rtm.getChannelMembers'],
+    kind: 'emulated',
+    difference: 'RTM lists members only of a joined channel; sig2rtm has a server extension that lists any channel.',
+    reference: `${L} §3.2`,
+  },
+  channelSetAttr: {
+    rtm: ['RtmClient.addOrUpdateChannelAttributes'],
+    kind: 'adapted',
+    difference: 'With enableNotificationToChannelMembers, so that members (the writer too) get onChannelAttrUpdated. RTM keys ≤ 32 bytes, ≤ 32 attributes, ≤ 32 KB in all.',
+    reference: `${S}: CHANNEL-ATTRIBUTE OPERATIONS; ${L} §8`,
+  },
+  channelDelAttr: {
+    rtm: ['RtmClient.deleteChannelAttributesByKeys'],
+    kind: 'adapted',
+    difference: "Members get onChannelAttrUpdated(…, 'del').",
+    reference: `${S}: CHANNEL-ATTRIBUTE OPERATIONS; ${L} §8`,
+  },
+  channelClearAttr: {
+    rtm: ['RtmClient.clearChannelAttributes'],
+    kind: 'adapted',
+    difference: "Members get onChannelAttrUpdated(channelID, '', '', 'clear').",
+    reference: `${S}: CHANNEL-ATTRIBUTE OPERATIONS; ${L} §8`,
+  },
+  channelInviteUser: {
+    rtm: ['RtmClient.createLocalInvitation', 'LocalInvitation.send'],
+    kind: 'adapted',
+    difference: 'As channelInviteUser2 with an empty extra.',
+    reference: `${S}: Call Invitation`,
+  },
+  channelInviteUser2: {
+    rtm: ['RtmClient.createLocalInvitation', 'LocalInvitation.send'],
+    kind: 'adapted',
+    difference: 'extra travels as the invitation content, channelID as its channelId. `_timeout` and `_require_peer_online` are honoured. The callee must be online within 20 s.',
+    reference: `${S}: Call Invitation; ${L} §9`,
+  },
+  channelInviteAccept: {
+    rtm: ['RemoteInvitation.accept'],
+    kind: 'adapted',
+    difference: 'extra travels as the RTM response.',
+    reference: `${S}: Call Invitation`,
+  },
+  channelInviteRefuse: {
+    rtm: ['RemoteInvitation.refuse'],
+    kind: 'adapted',
+    difference: 'extra travels as the RTM response.',
+    reference: `${S}: Call Invitation`,
+  },
+  channelInviteEnd: {
+    rtm: ['LocalInvitation.cancel', 'END_CALL_PREFIX message'],
+    kind: 'emulated',
+    difference: 'RTM cancels only a pending invitation; an accepted call, or a callee ending, sends the legacy end-call message RTM clients understand.',
+    reference: `${S}: Call Invitation, note 4; rtm-1x.md §8.7`,
+  },
+  channelInviteDTMF: {
+    rtm: ['RtmClient.sendMessageToPeer'],
+    kind: 'emulated',
+    difference: 'A call message (`Sig2rtmCallMessage:` + JSON) that the peer gets as onInviteMsg(…, "dtmf", digits, extra).',
+    reference: `${S}: Call Invitation; ${L} §9.3`,
+  },
+  channelInvitePhone: { rtm: ['—'], kind: 'unsupported', difference: 'PSTN was not carried into RTM: onError(1001) and onInviteFailed(700).', reference: `${L} §9.4` },
+  channelInvitePhone2: { rtm: ['—'], kind: 'unsupported', difference: 'PSTN was not carried into RTM: onError(1001) and onInviteFailed(700).', reference: `${L} §9.4` },
+  channelInvitePhone3: { rtm: ['—'], kind: 'unsupported', difference: 'PSTN was not carried into RTM: onError(1001) and onInviteFailed(700).', reference: `${L} §9.4` },
+  invoke: {
+    rtm: ['RtmChannel.getMembers', 'getChannelMemberCount', 'queryPeersOnlineStatus', 'attributes'],
+    kind: 'emulated',
+    difference: 'The eleven io.agora.signal.* RPCs run on RTM calls; resp is JSON with result "ok". Other names answer err "unknown function".',
+    reference: `${S}: Retrieving a member list; ${L} §7`,
+  },
+  bc_call: { rtm: ['—'], kind: 'unsupported', difference: 'Internal; onBCCall_result("not supported: …").', reference: `${L} §3.2` },
+  setBackground: { rtm: ['—'], kind: 'unsupported', difference: 'Internal knob; ignored (logged).', reference: `${L} §3.2` },
+  setNetworkStatus: { rtm: ['—'], kind: 'unsupported', difference: 'Internal knob; ignored (logged).', reference: `${L} §3.2` },
+  ping: { rtm: ['—'], kind: 'unsupported', difference: 'Internal; RTM keeps its connection alive itself. Ignored (logged).', reference: `${L} §3.2` },
+  start: { rtm: ['—'], kind: 'unsupported', difference: 'Internal; ignored (logged).', reference: `${L} §3.2` },
+  stop: { rtm: ['—'], kind: 'unsupported', difference: 'Internal; ignored (logged).', reference: `${L} §3.2` },
+  dbg: { rtm: ['—'], kind: 'unsupported', difference: 'Internal test switches; ignored (logged).', reference: `${L} §3.2` },
+} as const satisfies Record<LegacyMethodName, MappingRow>;
