@@ -174,7 +174,7 @@ export const LOCAL_INVITATION_BINDINGS: readonly Binding<LocalInvitationEvents, 
     callbacks: ['onInviteReceivedByPeer'],
     kind: 'direct',
     note: "The callee's client acknowledged the invitation.",
-    to: ({ call, fire, uidOf }) => fire('onInviteReceivedByPeer', call.channelId, call.peer, uidOf(call.peer)),
+    to: (ctx) => ctx.fire('onInviteReceivedByPeer', ctx.call.channelId, ctx.call.peer, ctx.uidOf(ctx.call.peer)),
   }),
   local({
     event: 'LocalInvitationAccepted',

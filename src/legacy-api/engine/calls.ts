@@ -12,6 +12,7 @@ import { dtmfMessage, endCallText, formatCallMessage } from '../../mapping/emula
 import { AgoraECode } from '../../mapping/legacy-codes';
 import type { RemoteInvitation } from '../../rtm-core/client/invitation';
 import { END_CALL_PREFIX } from '../../rtm-core/client/end-call';
+import { LocalInvitationState } from '../../rtm-core/client/status-codes';
 import { callKey, describe, type Call, type EngineContext } from './context';
 
 /** The legacy extra keys the shim honours (legacy-signaling.md §9.2). */
@@ -47,7 +48,7 @@ export class LegacyCalls {
   private drop(call: Call): void {
     if (call.state === 'ended') return;
     this.finish(call);
-    if (call.local && !call.local.ended && call.local.state !== 'IDLE') {
+    if (call.local && !call.local.ended && call.local.state !== LocalInvitationState.IDLE) {
       try {
         call.local.cancel();
       } catch {

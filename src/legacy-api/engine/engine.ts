@@ -61,7 +61,7 @@ export class LegacyEngine {
         this.calls.dropAll();
         this.users.loggedOut();
       },
-      loggedIn: (client) => void this.users.restore(client),
+      loggedIn: (client) => this.users.restore(client),
     });
   }
 

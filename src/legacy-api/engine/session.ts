@@ -25,7 +25,7 @@ export interface SessionHooks {
   /** Drops channels, calls and timers of the session that ended. */
   endSession(): void;
   /** Just logged in: restore what compat asks for (user attributes). */
-  loggedIn(client: RtmClient): void;
+  loggedIn(client: RtmClient): Promise<void> | void;
 }
 
 export class LegacySession {
@@ -86,8 +86,10 @@ export class LegacySession {
     if (attempt !== this.attempt || ctx.status !== 1) return;
     ctx.status = 2;
     ctx.reconnects = 0;
+    // Restore first: an app that reads its attributes in onLoginSuccess must find them.
+    await this.hooks.loggedIn(client);
+    if (attempt !== this.attempt || ctx.status !== 2) return;
     ctx.fire('onLoginSuccess', ctx.uidOf(account), 0);
-    this.hooks.loggedIn(client);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -39,6 +39,15 @@ export interface Bus {
 
   /** Tells a session's client it is over and closes its socket. The caller ends the session. */
   kick(session: Session, reason: KickReason): void;
+
+  /** What this node hosts, for the admin API and metrics. */
+  snapshot(): BusSnapshot;
+}
+
+export interface BusSnapshot {
+  sessions: Session[];
+  /** Local members per channel. */
+  channels: { appId: string; channel: string; members: number }[];
 }
 
 type Timer = (fn: () => void, ms: number) => { cancel(): void };
@@ -114,12 +123,25 @@ export class LocalBus implements Bus {
     for (const s of members) if (s.uid !== exceptUid && !s.ended) s.push(ev);
   }
 
+  snapshot(): BusSnapshot {
+    const channels = [...this.channels].map(([key, members]) => {
+      const [appId, channel] = splitKey(key);
+      return { appId, channel, members: members.size };
+    });
+    return { sessions: [...this.byId.values()], channels };
+  }
+
   kick(session: Session, reason: KickReason): void {
     const outlet = session.outlet;
     if (!outlet) return;
     outlet.send(encodeFrame({ t: 'kick', reason }));
     outlet.close(4000, reason);
   }
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf('\u0000');
+  return [key.slice(0, i), key.slice(i + 1)];
 }
 
 function userKey(appId: string, id: string): string {

@@ -32,7 +32,11 @@ export const CloseCode = {
 /** The code every "not logged in" request gets: 102 is USER_NOT_LOGGED_IN in every RTM code table. */
 const USER_NOT_LOGGED_IN = 102;
 
+let nextConnectionId = 1;
+
 export class Connection implements Outlet {
+  /** For logs: which connection said what. */
+  readonly id = nextConnectionId++;
   session: Session | undefined;
   loggingIn = false;
   closedByPeer = false;
@@ -49,6 +53,7 @@ export class Connection implements Outlet {
     this.rates = new RateLimiter(core.options.rates);
     this.limits = core.options.limits;
     core.addConnection(this);
+    core.options.observer.connectionOpened?.(this.id);
     this.loginTimer = core.clock.setTimeout(() => {
       if (!this.session) this.close(CloseCode.LOGIN_TIMEOUT, 'no login');
     }, core.options.timings.loginWithinMs);
@@ -74,12 +79,14 @@ export class Connection implements Outlet {
     try {
       value = decodeFrame(data);
     } catch (err) {
+      this.core.options.observer.invalid?.('frame', this.id, (err as Error).message);
       this.bad((err as Error).message);
       return;
     }
     const v = validateClientFrame(value, this.limits);
     if (this.session) this.core.touch(this.session);
     if (!v.ok) {
+      this.core.options.observer.invalid?.(v.rid === undefined ? 'frame' : 'field', this.id, v.msg);
       if (v.rid === undefined) this.bad(v.msg);
       else {
         this.reply(v.rid, { ok: false, code: v.code, msg: v.msg });
@@ -116,6 +123,7 @@ export class Connection implements Outlet {
     this.closing = true;
     this.core.clock.clearTimeout(this.loginTimer);
     this.core.removeConnection(this);
+    this.core.options.observer.connectionClosed?.(this.id);
   }
 
   private internalError(rid: number, err: unknown): void {

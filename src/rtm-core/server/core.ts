@@ -6,7 +6,7 @@
 import { verifyToken, loginCodeForTokenFailure } from '../auth/verify';
 import type { Clock, TimerHandle } from '../clock';
 import { encodeEvent, encodeFrame } from '../protocol/codec';
-import { LoginError, LogoutError, RenewTokenError } from '../protocol/codes';
+import { LoginError, LogoutError, ProtocolError, RenewTokenError } from '../protocol/codes';
 import type { ClientRequest, RequestOf, ResultMap } from '../protocol/frames';
 import { PROTOCOL_VERSION } from '../protocol/frames';
 import { LocalBus, type Bus } from './bus';
@@ -21,7 +21,7 @@ import { MemoryStore } from './state/memory';
 import type { StateStore } from './state/store';
 
 /** Why a session ended. */
-type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'shutdown';
+type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown';
 
 export class RtmCore implements CoreServices {
   readonly options: ResolvedCoreOptions;
@@ -32,6 +32,8 @@ export class RtmCore implements CoreServices {
   private readonly connections = new Set<Connection>();
   private readonly attributeExpiry = new Map<string, TimerHandle>();
   private closed = false;
+  /** False once draining or closed: new connections are turned away. */
+  private accepting = true;
 
   constructor(options: CoreOptions = {}) {
     this.options = resolveCoreOptions(options);
@@ -52,7 +54,7 @@ export class RtmCore implements CoreServices {
   // ---- connections ------------------------------------------------------------------------------
 
   addConnection(conn: Connection): void {
-    if (this.closed) {
+    if (!this.accepting) {
       conn.close(1001, 'server closing');
       return;
     }
@@ -82,7 +84,11 @@ export class RtmCore implements CoreServices {
   // ---- login / logout ---------------------------------------------------------------------------
 
   async login(conn: Connection, req: RequestOf<'login'>): Promise<void> {
-    const fail = (code: number, msg: string) => conn.reply(req.rid, { ok: false, code, msg });
+    const observer = this.options.observer;
+    const fail = (code: number, msg: string) => {
+      observer.login?.(code, req.appId, req.uid, conn.id);
+      conn.reply(req.rid, { ok: false, code, msg });
+    };
     const now = this.clock.now();
     if (!conn.rates.tryTake('login', now)) return fail(LoginError.TOO_OFTEN, 'login: too often');
     if (req.v !== PROTOCOL_VERSION) return fail(LoginError.REJECTED, `unsupported protocol version ${req.v}`);
@@ -106,6 +112,7 @@ export class RtmCore implements CoreServices {
       if (previous && previous !== conn) previous.close(4001, 'session resumed on another connection');
       conn.session = resumable;
       this.reply(conn, req.rid, { sid: resumable.sid, resumed: true, hb: this.options.timings.heartbeatMs, now });
+      observer.login?.('resumed', req.appId, req.uid, conn.id);
       resumable.attach(conn, req.resume.ack, now);
       this.touch(resumable);
       this.armTokenTimers(resumable, expiresAt);
@@ -129,6 +136,7 @@ export class RtmCore implements CoreServices {
       this.bus.register(session);
       conn.session = session;
       this.reply(conn, req.rid, { sid, resumed: false, hb: this.options.timings.heartbeatMs, now: this.clock.now() });
+      observer.login?.('ok', req.appId, req.uid, conn.id);
       session.attach(conn, undefined, this.clock.now());
       this.armSilence(session);
       this.armTokenTimers(session, expiresAt);
@@ -168,11 +176,17 @@ export class RtmCore implements CoreServices {
     } catch (err) {
       running = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
+    const observer = this.options.observer;
     running.then(
-      (data) => session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: true, data: data ?? null }) as string),
+      (data) => {
+        observer.request?.(req.t, 'ok');
+        session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: true, data: data ?? null }) as string);
+      },
       (err: unknown) => {
         const failure = err instanceof RequestFailure ? err : new RequestFailure(1, 'internal error');
         if (!(err instanceof RequestFailure)) console.error('[sig2rtm] handler failed', req.t, err);
+        if (failure.rateLimited) observer.rateLimited?.(req.t);
+        observer.request?.(req.t, failure.code);
         session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: false, code: failure.code, msg: failure.message }) as string);
       },
     );
@@ -283,6 +297,7 @@ export class RtmCore implements CoreServices {
 
   async endSession(session: Session, why: EndReason): Promise<void> {
     if (session.ended) return;
+    this.options.observer.sessionEnded?.(session.appId, session.uid, why);
     const channels = [...session.channels];
     this.clock.clearTimeout(session.silenceTimer);
     for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
@@ -308,10 +323,50 @@ export class RtmCore implements CoreServices {
     for (const s of subscribers) this.bus.pushToUser(session.appId, s, ev);
   }
 
+  // ---- administration -----------------------------------------------------------------------------
+
+  /** Online users of this node, optionally of one app. */
+  onlineUsers(appId?: string): { appId: string; uid: string; presence: string; channels: string[] }[] {
+    return this.bus
+      .snapshot()
+      .sessions.filter((s) => appId === undefined || s.appId === appId)
+      .map((s) => ({ appId: s.appId, uid: s.uid, presence: s.attached ? s.presence : 'UNREACHABLE', channels: [...s.channels] }));
+  }
+
+  /** Channels of this node with their member counts, optionally of one app. */
+  channelCounts(appId?: string): { appId: string; channel: string; members: number }[] {
+    return this.bus.snapshot().channels.filter((c) => appId === undefined || c.appId === appId);
+  }
+
+  /** Ends a user's session as BANNED_BY_SERVER. False when the user is not online here. */
+  async kick(appId: string, uid: string): Promise<boolean> {
+    const session = this.bus.localSession(appId, uid);
+    if (!session) return false;
+    this.bus.kick(session, 'BANNED_BY_SERVER');
+    await this.endSession(session, 'kicked');
+    return true;
+  }
+
+  /**
+   * Graceful end: every client is told to reconnect (elsewhere) and disconnected; sessions are not
+   * ended here, so a client that comes back within the grace period resumes on the next server if
+   * the state is shared.
+   */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    const going = encodeFrame({ t: 'error', code: ProtocolError.GOING_AWAY, msg: 'server shutting down; reconnect' });
+    for (const conn of [...this.connections]) {
+      conn.send(going);
+      conn.close(1012, 'service restart');
+    }
+    await Promise.resolve();
+  }
+
   /** Ends every session and closes every connection. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.accepting = false;
     for (const conn of [...this.connections]) conn.close(1001, 'server closing');
     this.counts.close();
     for (const t of this.attributeExpiry.values()) this.clock.clearTimeout(t);

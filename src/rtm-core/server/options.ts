@@ -7,6 +7,7 @@ import { systemClock } from '../clock';
 import { DEFAULT_LIMITS, type Limits } from '../protocol/limits';
 import type { RateRule } from '../rate-limit';
 import type { StateStore } from './state/store';
+import type { CoreObserver } from './observer';
 
 /** Per-client rate rules by operation (rtm-1x.md §6.3). */
 export const DEFAULT_RATES = {
@@ -79,6 +80,8 @@ export interface CoreOptions {
   /** Bad frames a connection may send before it is closed. */
   maxBadFrames?: number;
   clock?: Clock;
+  /** Hooks for metrics and logs. */
+  observer?: CoreObserver;
 }
 
 export interface ResolvedCoreOptions {
@@ -89,6 +92,7 @@ export interface ResolvedCoreOptions {
   offlineMessaging: boolean;
   maxBadFrames: number;
   clock: Clock;
+  observer: CoreObserver;
 }
 
 export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
@@ -100,5 +104,6 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     offlineMessaging: options.offlineMessaging ?? true,
     maxBadFrames: options.maxBadFrames ?? 20,
     clock: options.clock ?? systemClock,
+    observer: options.observer ?? {},
   };
 }

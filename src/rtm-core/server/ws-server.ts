@@ -4,6 +4,7 @@
  */
 
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Connection } from './connection';
@@ -21,10 +22,12 @@ export interface ServerOptions extends CoreOptions {
   maxFrameBytes?: number;
   /** Extra HTTP routes; return true when the request was handled. */
   httpHandler?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  /** Serve wss:// and https:// with this key and certificate (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface RtmServer {
-  /** ws://host:port/rtm */
+  /** ws://host:port/rtm (wss:// with TLS) */
   readonly url: string;
   readonly port: number;
   readonly core: RtmCore;
@@ -41,10 +44,11 @@ function toBytes(data: RawData): Buffer {
 export async function createServer(options: ServerOptions = {}): Promise<RtmServer> {
   const core = new RtmCore(options);
   const path = options.path ?? '/rtm';
-  const httpServer = http.createServer((req, res) => {
+  const route = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (options.httpHandler?.(req, res)) return;
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-  });
+  };
+  const httpServer: http.Server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, route) : http.createServer(route);
   const wss = new WebSocketServer({ server: httpServer, path, maxPayload: options.maxFrameBytes ?? 256 * 1024 });
 
   wss.on('connection', (ws: WebSocket) => {
@@ -73,12 +77,13 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
 
   let closing: Promise<void> | undefined;
   return {
-    url: `ws://${shownHost}:${port}${path}`,
+    url: `${options.tls ? 'wss' : 'ws'}://${shownHost}:${port}${path}`,
     port,
     core,
     http: httpServer,
     close() {
       closing ??= (async () => {
+        httpServer.closeAllConnections?.();
         await core.close();
         for (const ws of wss.clients) ws.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));

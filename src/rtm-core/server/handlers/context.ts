@@ -38,6 +38,8 @@ export class RequestFailure extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** True when a rate limit refused the call (counted apart in metrics). */
+    readonly rateLimited = false,
   ) {
     super(message);
   }
@@ -51,6 +53,6 @@ export type HandlerTable = { [T in Exclude<RequestType, 'login' | 'logout'>]: Ha
 /** Takes one call from a named rate window or fails with `code`. */
 export function takeRate(ctx: HandlerContext, name: Parameters<Session['rates']['tryTake']>[0], code: number, key = ''): void {
   if (!ctx.session.rates.tryTake(name, ctx.core.clock.now(), key)) {
-    throw new RequestFailure(code, `${name}: too often`);
+    throw new RequestFailure(code, `${name}: too often`, true);
   }
 }

@@ -15,6 +15,7 @@ export const peer: Handler<'peer'> = async (ctx, req) => {
   const ts = core.clock.now();
   const ev = encodeEvent({ e: 'peer', from: session.uid, msg: req.msg, ts });
   const outcome = await core.bus.deliverToUser(session.appId, req.to, ev, core.options.timings.peerAckTimeoutMs);
+  if (outcome === 'acked') core.options.observer.delivered?.('peer', core.clock.now() - ts);
   if (outcome !== 'absent') return { received: outcome === 'acked' };
   if (req.offline === true && core.options.offlineMessaging) {
     await core.store.enqueueOffline(

@@ -1,6 +1,6 @@
-// Types for the parts of the `agora-token` devDependency that the auth tests use to mint tokens. The package ships
-// types only for its index (007 builders); the 006 builder, the legacy SignalingToken and the AccessToken2 internals
-// are plain JavaScript. Tests only: production code must not import agora-token.
+// Types for the untyped parts of the `agora-token` package (ISC, Agora's official token builders): the 006
+// builder, the legacy SignalingToken and the AccessToken2 internals are plain JavaScript. Used by `sig2rtm token`
+// to mint tokens and by the tests; token *verification* never uses it (src/rtm-core/auth is our own).
 
 declare module 'agora-token/src/AccessToken' {
   export class AccessToken {
@@ -45,3 +45,4 @@ declare module 'agora-token/src/AccessToken2' {
     build(): string;
   }
 }
+

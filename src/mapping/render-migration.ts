@@ -1,0 +1,454 @@
+/**
+ * MIGRATION.md, rendered from the mapping tables only: methods.ts, callbacks.ts, bindings.ts,
+ * code-maps.ts, compat.ts, seeds.ts, snippets.ts and the emulations. `npm run migration` writes it
+ * (scripts/gen-migration.ts); test/unit/mapping/migration.test.ts fails when the file on disk differs.
+ * Pure: no I/O, no clock, so the output depends on the tables alone.
+ */
+
+import { AttributeOperationError, ChannelMessageError, GetChannelMemberCountError, GetMembersError, JoinChannelError, LeaveChannelError, LoginError, PeerMessageError, QueryPeersOnlineStatusError } from '../rtm-core/protocol/codes';
+import { ConnectionChangeReason, LocalInvitationFailureReason } from '../rtm-core/client/status-codes';
+import { END_CALL_PREFIX } from '../rtm-core/client/end-call';
+import type { CallbackName } from '../legacy-api/native/callback';
+import { CHANNEL_BINDINGS, CLIENT_BINDINGS, LOCAL_INVITATION_BINDINGS, REMOTE_INVITATION_BINDINGS, type Binding } from './bindings';
+import { CALLBACKS } from './callbacks';
+import * as CodeMaps from './code-maps';
+import { COMPAT_ROWS, DEFAULT_COMPAT, RTM_COMPAT, type CompatOptions } from './compat';
+import { diffAttributes } from './emulations/attribute-diff';
+import { CALL_MESSAGE_PREFIX, dtmfMessage, endCallText, formatCallMessage } from './emulations/call-messages';
+import { AgoraECode, type AgoraECodeValue } from './legacy-codes';
+import { METHODS, type LegacyMethodName } from './methods';
+import { SEED_NAME_ALIASES, type MappingKind, type MappingRow } from './rows';
+import { SEED_ROWS, type SeedDocument } from './seeds';
+import { SNIPPETS } from './snippets';
+
+// ---- the code families ------------------------------------------------------------------------
+
+/** The tables of code-maps.ts (everything it exports but the lookup function). */
+export type CodeMapName = Exclude<keyof typeof CodeMaps, 'legacyCode'>;
+
+/** One RTM code family and the code-maps.ts table that translates it. */
+export interface CodeFamily {
+  readonly title: string;
+  /** The RTM table's name (protocol/codes.ts, or client/status-codes.ts for reasons). */
+  readonly rtmName: string;
+  /** Its entries: name → numeric code, or name → name for the string enums. */
+  readonly rtm: Readonly<Record<string, number | string>>;
+  readonly mapName: CodeMapName;
+  readonly map: Readonly<Record<number | string, AgoraECodeValue>>;
+  /** Where the legacy code reaches the app. */
+  readonly legacy: string;
+}
+
+const family = (title: string, rtmName: string, rtm: CodeFamily['rtm'], mapName: CodeMapName, legacy: string): CodeFamily => ({
+  title,
+  rtmName,
+  rtm,
+  mapName,
+  map: CodeMaps[mapName],
+  legacy,
+});
+
+/** Every table of code-maps.ts with its RTM family, in the order MIGRATION.md lists them. */
+export const CODE_FAMILIES: readonly CodeFamily[] = [
+  family('Login', 'LoginError', LoginError, 'loginFailure', '`onLoginFailed(ecode)`'),
+  family('Session end', 'ConnectionChangeReason', ConnectionChangeReason, 'logoutReason', '`onLogout(ecode)` when the session ends without a `logout()` (`ConnectionStateChanged` to `ABORTED`, or to `DISCONNECTED` unasked)'),
+  family('Peer message', 'PeerMessageError', PeerMessageError, 'peerMessageFailure', '`onMessageSendError(msgID, ecode)` after `messageInstantSend`'),
+  family('Channel message', 'ChannelMessageError', ChannelMessageError, 'channelMessageFailure', '`onMessageSendError(msgID, ecode)` after `messageChannelSend` / `messageChannelSendForce`'),
+  family('Join', 'JoinChannelError', JoinChannelError, 'joinFailure', '`onChannelJoinFailed(channelID, ecode)`'),
+  family('Leave', 'LeaveChannelError', LeaveChannelError, 'leaveFailure', '`onChannelLeaved(channelID, ecode)` when a leave fails or is forced'),
+  family('Member count', 'GetChannelMemberCountError', GetChannelMemberCountError, 'queryUserNumFailure', '`onChannelQueryUserNumResult(channelID, ecode, num)`'),
+  family('Member list', 'GetMembersError', GetMembersError, 'membersFailure', '`onError(name, ecode, desc)` when a member list cannot be had (`channelQueryUserIsIn`)'),
+  family('Online status', 'QueryPeersOnlineStatusError', QueryPeersOnlineStatusError, 'queryStatusFailure', '`onError(name, ecode, desc)` when `queryUserStatus` fails'),
+  family('Attributes', 'AttributeOperationError', AttributeOperationError, 'attributeFailure', '`onError(name, ecode, desc)` when a user or channel attribute call fails (legacy attribute calls had no result callback)'),
+  family('Invitation', 'LocalInvitationFailureReason', LocalInvitationFailureReason, 'inviteFailure', '`onInviteFailed(channelID, account, uid, ecode, extra)`, extra `{"reason": <RTM reason>}`'),
+];
+
+// ---- markdown helpers -------------------------------------------------------------------------
+
+const KIND_ORDER: readonly MappingKind[] = ['direct', 'adapted', 'emulated', 'unsupported'];
+
+const KIND_MEANING: Readonly<Record<MappingKind, string>> = {
+  direct: 'same meaning, same arguments',
+  adapted: 'same meaning; arguments, codes or timing translated',
+  emulated: 'RTM has no counterpart; sig2rtm builds the behaviour from RTM calls',
+  unsupported: 'cannot be offered on RTM; the call fails with a clear error or is ignored',
+};
+
+const SEED_TITLES: Readonly<Record<SeedDocument, string>> = {
+  'linux-cpp': 'Signaling vs. Agora RTM SDK (Linux C++)',
+  android: 'Signaling vs. Agora RTM SDK (Android)',
+};
+
+/** A table cell: no pipes or line breaks may escape. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+/** GitHub's heading anchor. */
+function slug(heading: string): string {
+  return heading.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+}
+
+const tick = (s: string): string => `\`${s}\``;
+const anchorId = (prefix: string, name: string): string => `${prefix}-${name.replace(/[^A-Za-z0-9_]/g, '-')}`;
+const methodAnchor = (name: string): string => anchorId('method', name);
+const callbackAnchor = (name: string): string => anchorId('callback', name);
+
+const methodRows = Object.entries(METHODS) as [LegacyMethodName, MappingRow][];
+const callbackRows = Object.entries(CALLBACKS) as [CallbackName, MappingRow][];
+
+const isMethod = (name: string): name is LegacyMethodName => Object.hasOwn(METHODS, name);
+const isCallback = (name: string): name is CallbackName => Object.hasOwn(CALLBACKS, name);
+
+/** A link to the name's row in the method or callback table, with its kind. */
+function rowLink(name: string, withKind = false): string {
+  const row = isMethod(name) ? METHODS[name] : isCallback(name) ? CALLBACKS[name] : undefined;
+  if (!row) return `${tick(name)} (no row)`;
+  const link = `[${tick(name)}](#${isMethod(name) ? methodAnchor(name) : callbackAnchor(name)})`;
+  return withKind ? `${link} (${row.kind})` : link;
+}
+
+function rtmCell(rtm: readonly string[]): string {
+  return rtm.map((r) => (r === '—' || r.startsWith('(') ? r : tick(r))).join(', ');
+}
+
+function kindCounts(rows: readonly [string, MappingRow][]): string {
+  return KIND_ORDER.map((k) => `${rows.filter(([, r]) => r.kind === k).length} ${k}`).join(', ');
+}
+
+function value(v: CompatOptions[keyof CompatOptions]): string {
+  return typeof v === 'string' ? `'${v}'` : String(v);
+}
+
+const ECODE_NAME = new Map<number, string>(Object.entries(AgoraECode).map(([k, v]) => [v, k]));
+
+function ecode(code: AgoraECodeValue | undefined): [string, string] {
+  if (code === undefined) return ['—', '**not mapped**'];
+  return [tick(String(code)), ECODE_NAME.get(code) ?? '?'];
+}
+
+/** The legacy names a seed row mentions, spelled as the tables spell them. */
+export function seedNames(legacy: readonly string[]): string[] {
+  return legacy.flatMap((n) => SEED_NAME_ALIASES[n] ?? [n]);
+}
+
+// ---- sections ---------------------------------------------------------------------------------
+
+const H = {
+  switching: 'Switching an app to sig2rtm',
+  methods: 'Every legacy method',
+  callbacks: 'Every legacy callback',
+  flows: 'Before and after: the common flows',
+  gaps: 'Gaps and how sig2rtm fills them',
+  codes: 'Error codes',
+  compat: 'Compat options',
+  gradual: 'Gradual migration',
+  seeds: 'Seed cross-reference',
+};
+
+function intro(): string {
+  return [
+    '<!-- Generated by `npm run migration` (src/mapping/render-migration.ts) from the tables in src/mapping/. Do not edit: change the tables and run `npm run migration`. -->',
+    '',
+    '# Migrating from Agora Signaling to RTM 1.x',
+    '',
+    '> **Generated file.** `npm run migration` writes it from the mapping tables in `src/mapping/` (methods, callbacks, bindings,',
+    '> code maps, compat options, seed rows, snippets); `test/unit/mapping/migration.test.ts` fails when it is out of date.',
+    '',
+    'Agora Signaling (the legacy `AgoraAPI` / `IAgoraAPI` SDK) has been replaced by Real-time Messaging (RTM). sig2rtm runs',
+    'Signaling apps **unchanged** on a self-hosted RTM 1.x server: `sig2rtm/legacy` offers the legacy native API, method for',
+    'method and callback for callback, on top of an RTM 1.x client (`sig2rtm/rtm`, the `agora-rtm-sdk` 1.5.1 surface). Legacy',
+    'apps and RTM apps log in to the same server and talk to each other.',
+    '',
+    'This guide lists, for every legacy method and callback, the RTM API to use instead and what changes; shows the common',
+    'flows before and after; lists the gaps sig2rtm fills by emulation; and gives the error-code translation and the',
+    'behavioural options (compat) that let you switch to RTM behaviour one difference at a time.',
+    '',
+    'Kinds used in the tables:',
+    '',
+    ...KIND_ORDER.map((k) => `- **${k}**: ${KIND_MEANING[k]}.`),
+    '',
+    '## Contents',
+    '',
+    ...Object.values(H).map((h) => `- [${h}](#${slug(h)})`),
+  ].join('\n');
+}
+
+function switching(): string {
+  return [
+    `## ${H.switching}`,
+    '',
+    'Replace the Signaling SDK import with `sig2rtm/legacy` and tell the instance where the server is. Nothing else changes:',
+    'the same methods, the same callbacks, the same arguments and ecodes.',
+    '',
+    '```ts',
+    "import { AgoraAPI } from 'sig2rtm/legacy';",
+    '',
+    "const api = AgoraAPI.getInstance(appId, { serverUrl: 'ws://127.0.0.1:8080/rtm' });",
+    'api.callbackSet(myCallbacks); // your ICallBack, or a subclass of AgoraAPI.CallBack',
+    "api.login2(appId, 'alice', token, 0, '', 30, 3);",
+    '```',
+    '',
+    '- `serverUrl` is the sig2rtm server (`npm start` serves `ws://127.0.0.1:8080/rtm`). Without it the `SIG2RTM_URL`',
+    '  environment variable is used, then the page origin plus `/rtm` in a browser, then an in-process embedded core.',
+    '- `getInstance(appId, options)` shares one instance per appId (the options of the first call count);',
+    '  `createAgoraSDKInstance(appId, options)` makes a new one each time.',
+    '- `options.compat` picks legacy or RTM behaviour per difference (see [Compat options](#' + slug(H.compat) + ')); `options.rtm` passes',
+    '  settings to the RTM client underneath (timeouts, reconnect backoff).',
+    '- Tokens: legacy Signaling tokens (`1:appId:expiry:md5`) and RTM tokens (AccessToken `006`, AccessToken2 `007`) both work',
+    '  when the server knows the app certificate; `_no_need_token` logs in without one on a server without certificates.',
+  ].join('\n');
+}
+
+function methods(): string {
+  return [
+    `## ${H.methods}`,
+    '',
+    `${methodRows.length} methods: ${kindCounts(methodRows)}.`,
+    '"RTM API to use" names the RTM 1.x Web API (`RtmClient`, `RtmChannel`, `LocalInvitation`, `RemoteInvitation`);',
+    '`client.sig2rtm.*` are sig2rtm server extensions that the official SDK does not have.',
+    '',
+    table(
+      ['Legacy method', 'RTM API to use', 'Kind', 'What changes', 'Reference'],
+      methodRows.map(([name, r]) => [`<a id="${methodAnchor(name)}"></a>${tick(name)}`, rtmCell(r.rtm), r.kind, r.difference, r.reference]),
+    ),
+  ].join('\n');
+}
+
+const BINDING_TABLES: readonly [string, readonly Binding<unknown, unknown>[]][] = [
+  ['RtmClient', CLIENT_BINDINGS as readonly Binding<unknown, unknown>[]],
+  ['RtmChannel', CHANNEL_BINDINGS as readonly Binding<unknown, unknown>[]],
+  ['LocalInvitation', LOCAL_INVITATION_BINDINGS as readonly Binding<unknown, unknown>[]],
+  ['RemoteInvitation', REMOTE_INVITATION_BINDINGS as readonly Binding<unknown, unknown>[]],
+];
+
+function callbacks(): string {
+  const events = BINDING_TABLES.flatMap(([emitter, rows]) =>
+    rows.map((b) => [tick(emitter), tick(b.event), b.callbacks.length ? b.callbacks.map((c) => rowLink(c)).join(', ') : '— (none)', b.kind, b.note]),
+  );
+  return [
+    `## ${H.callbacks}`,
+    '',
+    `${callbackRows.length} callbacks: ${kindCounts(callbackRows)}.`,
+    'In RTM, results of calls are promises and events come from the object they concern (client, channel, invitation);',
+    '"RTM API to use" names the promise or event.',
+    '',
+    table(
+      ['Legacy callback', 'RTM API to use', 'Kind', 'What changes', 'Reference'],
+      callbackRows.map(([name, r]) => [`<a id="${callbackAnchor(name)}"></a>${tick(name)}`, rtmCell(r.rtm), r.kind, r.difference, r.reference]),
+    ),
+    '',
+    '### RTM events and the callbacks they become',
+    '',
+    'sig2rtm installs one listener per row on the RTM objects; each row says which legacy callbacks it can produce.',
+    '',
+    table(['Emitter', 'RTM event', 'Legacy callbacks', 'Kind', 'Note'], events),
+  ].join('\n');
+}
+
+function flows(): string {
+  const parts = SNIPPETS.flatMap((s) => [
+    `### ${s.title}`,
+    '',
+    `Rows: ${s.rows.map((n) => rowLink(n)).join(', ')}.`,
+    '',
+    'Legacy Signaling:',
+    '',
+    '```ts',
+    s.legacy,
+    '```',
+    '',
+    'RTM 1.x:',
+    '',
+    '```ts',
+    s.rtm,
+    '```',
+    '',
+    ...s.notes.map((n) => `- ${n}`),
+    '',
+  ]);
+  return [
+    `## ${H.flows}`,
+    '',
+    'Legacy code is shown with `sig2rtm/legacy` (the calls and callbacks are those of Android\'s `IAgoraAPI` / `ICallBack`; C++',
+    'adds the string lengths); RTM code with the RTM 1.x Web API (`agora-rtm-sdk` 1.5.1, or `sig2rtm/rtm`). Every snippet is',
+    'type-checked against sig2rtm by the test suite. Snippets after the first use its `api`, `cb` and `client`; `cb` is the',
+    'one callback object given to `callbackSet`, whose members are read when a callback fires.',
+    '',
+    ...parts,
+  ]
+    .join('\n')
+    .trimEnd();
+}
+
+function gapList(rows: readonly [string, MappingRow][], kind: MappingKind): string[] {
+  return rows.filter(([, r]) => r.kind === kind).map(([name, r]) => `- ${rowLink(name)} (${rtmCell(r.rtm)}): ${r.difference}`);
+}
+
+function attributeExamples(): string {
+  const cases: [Record<string, string>, Record<string, string>][] = [
+    [{}, { topic: 'a' }],
+    [{ topic: 'a' }, { topic: 'b', lang: 'en' }],
+    [{ topic: 'b', lang: 'en' }, { lang: 'en' }],
+    [{ topic: 'b', lang: 'en' }, {}],
+    [{ topic: 'b' }, {}],
+  ];
+  const show = (m: Record<string, string>) => tick(JSON.stringify(m));
+  const rows = cases.map(([prev, next]) => {
+    const snapshot = { values: new Map(Object.entries(prev)) };
+    const attrs = Object.fromEntries(Object.entries(next).map(([k, v]) => [k, { value: v, lastUpdateUserId: 'alice', lastUpdateTs: 0 }]));
+    const changes = diffAttributes(snapshot, attrs);
+    return [show(prev), show(next), changes.map((c) => tick(`onChannelAttrUpdated(ch, '${c.name}', '${c.value}', '${c.type}')`)).join('<br>')];
+  });
+  return table(['Last map seen', 'New map (`AttributesUpdated`)', 'Legacy callbacks'], rows);
+}
+
+function gaps(): string {
+  return [
+    `## ${H.gaps}`,
+    '',
+    'Where RTM has no counterpart, sig2rtm builds the legacy behaviour from RTM calls (emulated), or fails the call in the',
+    'documented legacy way (unsupported). When you move to the RTM API, these are the places that need code of your own.',
+    '',
+    '### Emulated methods',
+    '',
+    ...gapList(methodRows, 'emulated'),
+    '',
+    '### Emulated callbacks',
+    '',
+    ...gapList(callbackRows, 'emulated'),
+    '',
+    '### Unsupported methods',
+    '',
+    ...gapList(methodRows, 'unsupported'),
+    '',
+    '### Unsupported callbacks',
+    '',
+    ...gapList(callbackRows, 'unsupported'),
+    '',
+    '### How the emulations look on the wire',
+    '',
+    `**DTMF** (\`channelInviteDTMF\`) travels as a peer text message with the prefix \`${CALL_MESSAGE_PREFIX}\` and a JSON body; the`,
+    "peer's sig2rtm turns it into `onInviteMsg`, an RTM client sees it as a text message. `channelInviteDTMF('call-1', 'bob', '5')` sends:",
+    '',
+    '```text',
+    formatCallMessage(dtmfMessage('call-1', '5')),
+    '```',
+    '',
+    "**Ending an accepted call** (`channelInviteEnd`) sends RTM's own legacy end-call text (the RTM 1.x SDK sends it as the",
+    "invitation cancel legacy Signaling used, rtm-1x.md §8.7; sig2rtm's client reports it to the peer as `CallEndedByPeer`).",
+    "After an accept, `channelInviteEnd('call-1', 'bob', 0)` sends:",
+    '',
+    '```text',
+    endCallText(END_CALL_PREFIX, 'call-1', ''),
+    '```',
+    '',
+    "**Channel attribute changes**: RTM's `AttributesUpdated` carries the whole map; sig2rtm compares it with the last map it saw",
+    "and reports each change the legacy way. A one-key map that empties is reported as `'del'` (it may have been a clear).",
+    '',
+    attributeExamples(),
+  ].join('\n');
+}
+
+function codes(): string {
+  const parts = CODE_FAMILIES.flatMap((f) => {
+    const entries = Object.entries(f.rtm);
+    const numeric = entries.every(([, v]) => typeof v === 'number');
+    const rows = entries.map(([name, code]) => {
+      const [legacy, legacyName] = ecode(f.map[code]);
+      return numeric ? [tick(String(code)), name, legacy, legacyName] : [tick(name), legacy, legacyName];
+    });
+    const head = numeric ? ['RTM code', 'RTM name', 'Legacy ecode', 'AgoraECode'] : ['RTM reason', 'Legacy ecode', 'AgoraECode'];
+    return [`### ${f.title}: \`${f.rtmName}\``, '', `Reaches the legacy app as ${f.legacy}. Table \`${f.mapName}\` in code-maps.ts.`, '', table(head, rows), ''];
+  });
+  return [
+    `## ${H.codes}`,
+    '',
+    'RTM rejects a promise with an error whose `code` comes from a per-API table; legacy callbacks carry one `ecode` per family',
+    '(1xx logout, 2xx login, 3xx join, 4xx send, 5xx member count, 6xx leave, 7xx invite, 10xx general). The names are those of',
+    '`AGORA_E_CODE` (C/C++); Android spells them `IAgoraAPI.ECODE_<NAME>`, iOS `AgoraEcode_<NAME>`. `sig2rtm/legacy` exports both',
+    '`AgoraECode` and `ECODE`.',
+    '',
+    ...parts,
+  ]
+    .join('\n')
+    .trimEnd();
+}
+
+function compat(): string {
+  const keys = COMPAT_ROWS.map((r) => r.option);
+  return [
+    `## ${H.compat}`,
+    '',
+    'Each behavioural difference between Signaling and RTM is an option. The default is the legacy behaviour, so an app runs',
+    'as before; switch options one at a time to RTM behaviour, and fix the app where it relied on the old one.',
+    '',
+    table(
+      ['Option', 'Legacy (default)', 'RTM', 'Why', 'Reference'],
+      COMPAT_ROWS.map((r) => [tick(r.option), r.legacy, r.rtm, r.why, r.reference]),
+    ),
+    '',
+    'Set them when creating the instance (with `getInstance`, on the first call for that appId):',
+    '',
+    '```ts',
+    "import { AgoraAPI, RTM_COMPAT } from 'sig2rtm/legacy';",
+    '',
+    "// one difference at a time",
+    "const api = AgoraAPI.getInstance(appId, { compat: { sendSuccess: 'peer' } });",
+    '',
+    '// every difference at once: plain RTM behaviour',
+    'const rtmLike = AgoraAPI.createAgoraSDKInstance(appId, { compat: RTM_COMPAT });',
+    '```',
+    '',
+    table(
+      ['Option', '`DEFAULT_COMPAT`', '`RTM_COMPAT`'],
+      keys.map((k) => [tick(k), tick(value(DEFAULT_COMPAT[k])), tick(value(RTM_COMPAT[k]))]),
+    ),
+  ].join('\n');
+}
+
+function gradual(): string {
+  return [`## ${H.gradual}`, '', 'See the next chapter when available.'].join('\n');
+}
+
+function seeds(): string {
+  const docs = [...new Set(SEED_ROWS.map((r) => r.seed))];
+  const parts = docs.flatMap((doc) => {
+    const rows = SEED_ROWS.filter((r) => r.seed === doc);
+    const sections = [...new Set(rows.map((r) => r.section))];
+    return [
+      `### ${SEED_TITLES[doc]}`,
+      '',
+      ...sections.flatMap((section) => [
+        `#### ${section}`,
+        '',
+        table(
+          ['Kind', 'What', 'Signaling (seed)', 'RTM (seed)', 'sig2rtm row'],
+          rows
+            .filter((r) => r.section === section)
+            .map((r) => [r.kind, r.what, r.signaling, r.rtm, r.legacy.length ? seedNames(r.legacy).map((n) => rowLink(n, true)).join(', ') : '— (RTM only)']),
+        ),
+        '',
+      ]),
+    ];
+  });
+  return [
+    `## ${H.seeds}`,
+    '',
+    "Every row of the two comparison documents sig2rtm was built from, as written (their spellings included), with the row of",
+    "this guide's tables that covers the legacy name. Rows with no legacy name are RTM-only features.",
+    '',
+    ...parts,
+  ]
+    .join('\n')
+    .trimEnd();
+}
+
+/** The whole of MIGRATION.md. */
+export function renderMigration(): string {
+  return [intro(), switching(), methods(), callbacks(), flows(), gaps(), codes(), compat(), gradual(), seeds()].join('\n\n') + '\n';
+}

@@ -1,0 +1,23 @@
+/**
+ * What the core reports about itself, for metrics and logs. The core calls these hooks and knows
+ * nothing of Prometheus or pino; `ops/metrics.ts` and the CLI's logger implement them.
+ */
+
+import type { RequestType } from '../protocol/frames';
+
+export interface CoreObserver {
+  connectionOpened?(id: number): void;
+  connectionClosed?(id: number): void;
+  /** A login finished: 'ok', 'resumed', or the official error code. */
+  login?(result: 'ok' | 'resumed' | number, appId: string, uid: string, connectionId: number): void;
+  /** A request finished: 'ok' or the official error code. */
+  request?(type: RequestType, result: 'ok' | number): void;
+  /** A request was refused by a rate limit. */
+  rateLimited?(type: RequestType): void;
+  /** A frame or field failed validation. */
+  invalid?(kind: 'frame' | 'field', connectionId: number, detail: string): void;
+  /** A peer message reached the receiving client and was acknowledged, `ms` after the server got it. */
+  delivered?(kind: 'peer', ms: number): void;
+  /** A session ended. */
+  sessionEnded?(appId: string, uid: string, why: string): void;
+}

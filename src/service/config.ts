@@ -1,0 +1,240 @@
+/**
+ * The server's configuration: one table of options, read from a JSON file, then `SIG2RTM_*`
+ * environment variables, then command-line flags (each overriding the one before). Every limit,
+ * rate and timing of the core is an option, generated from the core's own defaults so that the
+ * two cannot drift apart. Any invalid value stops start-up with a message naming the option.
+ */
+
+import fs from 'node:fs';
+import { DEFAULT_LIMITS, type Limits } from '../rtm-core/protocol/limits';
+import { DEFAULT_RATES, DEFAULT_TIMINGS, type Rates, type Timings } from '../rtm-core/server/options';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ServiceConfig {
+  host: string;
+  port: number;
+  tlsKey: string | undefined;
+  tlsCert: string | undefined;
+  /** appId → certificate ('' = no certificate: any token or none). */
+  apps: Record<string, { certificate?: string }>;
+  /** Any appId, no tokens. For development only. */
+  dev: boolean;
+  store: 'sqlite' | 'memory';
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Bearer token for /admin; the admin API is off without one. */
+  adminToken: string | undefined;
+  offlineMessaging: boolean;
+  maxFrameBytes: number;
+  maxBadFrames: number;
+  shutdownTimeoutMs: number;
+  limits: Limits;
+  timings: Timings;
+  rates: Rates;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Kind = 'int' | 'bool' | 'string' | 'rate' | 'level' | 'store' | 'apps';
+
+/** One configurable value: where it lives in ServiceConfig and how each source names it. */
+export interface OptionSpec {
+  path: readonly string[];
+  kind: Kind;
+  help: string;
+  /** Long flag without dashes, e.g. "port" or "limit-message-bytes". */
+  flag: string;
+  /** Environment variable, e.g. SIG2RTM_PORT. */
+  env: string;
+}
+
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const envName = (flag: string) => `SIG2RTM_${flag.replace(/-/g, '_').toUpperCase()}`;
+
+function spec(path: readonly string[], kind: Kind, help: string, flag = path.map(kebab).join('-')): OptionSpec {
+  return { path, kind, help, flag, env: envName(flag) };
+}
+
+const BASE: OptionSpec[] = [
+  spec(['host'], 'string', 'interface to listen on'),
+  spec(['port'], 'int', 'port to listen on (0 picks a free one)'),
+  spec(['tlsKey'], 'string', 'TLS private key file (PEM); with --tls-cert serves wss:// and https://'),
+  spec(['tlsCert'], 'string', 'TLS certificate file (PEM)'),
+  spec(['apps'], 'apps', 'app registry: appId[:certificate], comma-separated (repeatable flag --app)', 'app'),
+  spec(['dev'], 'bool', 'development mode: any appId may log in and tokens are not checked'),
+  spec(['store'], 'store', 'where state lives: sqlite (durable, in --data-dir) or memory'),
+  spec(['dataDir'], 'string', 'directory of the SQLite database'),
+  spec(['logLevel'], 'level', `log level: ${LOG_LEVELS.join(', ')}`),
+  spec(['adminToken'], 'string', 'bearer token for the /admin API (off without one)'),
+  spec(['offlineMessaging'], 'bool', 'cache messages sent with enableOfflineMessaging for offline users'),
+  spec(['maxFrameBytes'], 'int', 'largest WebSocket frame accepted, bytes'),
+  spec(['maxBadFrames'], 'int', 'bad frames a connection may send before it is closed'),
+  spec(['shutdownTimeoutMs'], 'int', 'on SIGTERM, exit after at most this long'),
+];
+
+function limitSpecs(): OptionSpec[] {
+  const out: OptionSpec[] = [];
+  for (const [k, v] of Object.entries(DEFAULT_LIMITS)) {
+    if (typeof v === 'number') out.push(spec(['limits', k], 'int', `limit: ${kebab(k).replace(/-/g, ' ')}`, `limit-${kebab(k)}`));
+    else for (const sub of Object.keys(v)) out.push(spec(['limits', k, sub], 'int', `limit: ${kebab(k).replace(/-/g, ' ')} ${kebab(sub).replace(/-/g, ' ')}`, `limit-${kebab(k)}-${kebab(sub)}`));
+  }
+  return out;
+}
+
+/** Every option, in --help order. */
+export const OPTION_SPECS: readonly OptionSpec[] = [
+  ...BASE,
+  ...limitSpecs(),
+  ...Object.keys(DEFAULT_TIMINGS).map((k) => spec(['timings', k], 'int', `timing (ms): ${kebab(k).replace(/-ms$/, '').replace(/-/g, ' ')}`, `timing-${kebab(k)}`)),
+  ...Object.keys(DEFAULT_RATES).map((k) => spec(['rates', k], 'rate', `rate limit of ${k}: calls/windowMs`, `rate-${kebab(k)}`)),
+];
+
+export function defaultConfig(): ServiceConfig {
+  return {
+    host: '127.0.0.1',
+    port: 8080,
+    tlsKey: undefined,
+    tlsCert: undefined,
+    apps: {},
+    dev: false,
+    store: 'sqlite',
+    dataDir: './data',
+    logLevel: 'info',
+    adminToken: undefined,
+    offlineMessaging: true,
+    maxFrameBytes: 256 * 1024,
+    maxBadFrames: 20,
+    shutdownTimeoutMs: 10_000,
+    limits: structuredClone(DEFAULT_LIMITS),
+    timings: { ...DEFAULT_TIMINGS },
+    rates: structuredClone(DEFAULT_RATES),
+  };
+}
+
+/** Parses one raw value for `spec`, or throws a ConfigError naming the option as `source` calls it. */
+function parseValue(s: OptionSpec, raw: unknown, source: string): unknown {
+  const fail = (why: string) => new ConfigError(`${source}: ${why}, got ${JSON.stringify(raw)}`);
+  switch (s.kind) {
+    case 'int': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(n) || n < 0) throw fail('must be a whole number >= 0');
+      if (s.path[0] === 'port' && n > 65535) throw fail('must be a port number 0-65535');
+      return n;
+    }
+    case 'bool':
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === '1' || raw === 'yes') return true;
+      if (raw === 'false' || raw === '0' || raw === 'no') return false;
+      throw fail('must be true or false');
+    case 'string':
+      if (typeof raw !== 'string' || raw === '') throw fail('must be a non-empty string');
+      return raw;
+    case 'level':
+      if (!LOG_LEVELS.includes(raw as LogLevel)) throw fail(`must be one of ${LOG_LEVELS.join(', ')}`);
+      return raw;
+    case 'store':
+      if (raw !== 'sqlite' && raw !== 'memory') throw fail('must be sqlite or memory');
+      return raw;
+    case 'rate': {
+      if (typeof raw === 'object' && raw !== null) {
+        const r = raw as { limit?: unknown; windowMs?: unknown };
+        if (Number.isSafeInteger(r.limit) && Number.isSafeInteger(r.windowMs) && (r.limit as number) >= 0 && (r.windowMs as number) > 0) {
+          return { limit: r.limit, windowMs: r.windowMs };
+        }
+        throw fail('must be {limit, windowMs} or "limit/windowMs"');
+      }
+      const m = typeof raw === 'string' ? /^(\d+)\/(\d+)$/.exec(raw.trim()) : null;
+      if (!m || Number(m[2]) === 0) throw fail('must be "limit/windowMs", e.g. 180/3000');
+      return { limit: Number(m[1]), windowMs: Number(m[2]) };
+    }
+    case 'apps':
+      return parseApps(raw, fail);
+  }
+}
+
+const APP_ID = /^[0-9A-Za-z]{32}$/;
+
+function parseApps(raw: unknown, fail: (why: string) => ConfigError): Record<string, { certificate?: string }> {
+  const out: Record<string, { certificate?: string }> = {};
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
+      if (!APP_ID.test(id)) throw fail(`appId ${id} must be 32 characters [0-9A-Za-z]`);
+      const cert = (v as { certificate?: unknown } | null)?.certificate;
+      if (cert !== undefined && (typeof cert !== 'string' || !/^[0-9A-Za-z]{32}$/.test(cert))) throw fail(`certificate of ${id} must be 32 characters [0-9A-Za-z]`);
+      out[id] = cert ? { certificate: cert } : {};
+    }
+    return out;
+  }
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+  if (!items) throw fail('must be appId[:certificate], comma-separated');
+  for (const item of items) {
+    const [id, cert] = String(item).trim().split(':');
+    if (!id || !APP_ID.test(id)) throw fail(`appId ${id ?? ''} must be 32 characters [0-9A-Za-z]`);
+    if (cert !== undefined && cert !== '' && !/^[0-9A-Za-z]{32}$/.test(cert)) throw fail(`certificate of ${id} must be 32 characters [0-9A-Za-z]`);
+    out[id] = cert ? { certificate: cert } : {};
+  }
+  return out;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown, merge: boolean): void {
+  let t = target;
+  for (const p of path.slice(0, -1)) t = t[p] as Record<string, unknown>;
+  const last = path[path.length - 1] as string;
+  if (merge && typeof value === 'object' && value !== null && typeof t[last] === 'object') Object.assign(t[last] as object, value);
+  else t[last] = value;
+}
+
+function getPath(source: Record<string, unknown>, path: readonly string[]): unknown {
+  let v: unknown = source;
+  for (const p of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v;
+}
+
+/**
+ * Builds the configuration: defaults, then the JSON file, then the environment, then the flags
+ * (flag values as strings keyed by OptionSpec.flag; `app` may repeat).
+ */
+export function loadConfig(input: { file?: string; env: NodeJS.ProcessEnv; flags: Record<string, string | string[] | boolean | undefined> }): ServiceConfig {
+  const config = defaultConfig() as unknown as Record<string, unknown>;
+  const file = input.file ?? input.env.SIG2RTM_CONFIG;
+  if (file !== undefined && file !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null) throw new ConfigError(`config file ${file}: must hold a JSON object`);
+    const known = new Set(OPTION_SPECS.map((s) => s.path[0]));
+    for (const key of Object.keys(parsed)) if (!known.has(key)) throw new ConfigError(`config file ${file}: unknown option ${key}`);
+    for (const s of OPTION_SPECS) {
+      const v = getPath(parsed as Record<string, unknown>, s.path);
+      if (v !== undefined) setPath(config, s.path, parseValue(s, v, `config file ${file}: ${s.path.join('.')}`), s.kind === 'apps');
+    }
+  }
+  for (const s of OPTION_SPECS) {
+    const v = input.env[s.env];
+    if (v !== undefined && v !== '') setPath(config, s.path, parseValue(s, v, s.env), s.kind === 'apps');
+  }
+  for (const s of OPTION_SPECS) {
+    const v = input.flags[s.flag];
+    if (v === undefined) continue;
+    const raw = s.kind === 'bool' && v === true ? 'true' : Array.isArray(v) ? v.join(',') : v;
+    setPath(config, s.path, parseValue(s, raw, `--${s.flag}`), s.kind === 'apps');
+  }
+  const c = config as unknown as ServiceConfig;
+  if ((c.tlsKey === undefined) !== (c.tlsCert === undefined)) throw new ConfigError('--tls-key and --tls-cert go together');
+  for (const f of [c.tlsKey, c.tlsCert]) if (f !== undefined && !fs.existsSync(f)) throw new ConfigError(`TLS file not found: ${f}`);
+  if (!c.dev && Object.keys(c.apps).length === 0) throw new ConfigError('no app configured: pass --app <appId[:certificate]> (or --dev for development)');
+  if (c.timings.unreachableAfterMs >= c.timings.offlineAfterMs) {
+    throw new ConfigError('--timing-unreachable-after-ms must be below --timing-offline-after-ms');
+  }
+  return c;
+}

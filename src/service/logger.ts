@@ -1,0 +1,40 @@
+/**
+ * Structured logs (pino): one JSON line per event, each tagged with the connection id (`conn`) it
+ * concerns, fed by the core's observer hooks.
+ */
+
+import pino from 'pino';
+import type { CoreObserver } from '../rtm-core/server/observer';
+import type { LogLevel } from './config';
+
+export type Logger = pino.Logger;
+
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+  return pino({ name: 'sig2rtm', level }, destination);
+}
+
+export function loggingObserver(log: Logger): CoreObserver {
+  return {
+    connectionOpened: (conn) => log.debug({ conn }, 'connection opened'),
+    connectionClosed: (conn) => log.debug({ conn }, 'connection closed'),
+    login: (result, appId, uid, conn) => {
+      if (result === 'ok' || result === 'resumed') log.info({ conn, appId, uid, result }, 'login');
+      else log.warn({ conn, appId, uid, code: result }, 'login refused');
+    },
+    invalid: (kind, conn, detail) => log.warn({ conn, kind, detail }, 'invalid input'),
+    rateLimited: (type) => log.debug({ type }, 'rate limited'),
+    sessionEnded: (appId, uid, why) => log.info({ appId, uid, why }, 'session ended'),
+  };
+}
+
+/** Calls every observer's hook in turn. */
+export function combineObservers(...observers: CoreObserver[]): CoreObserver {
+  const out: Record<string, (...args: unknown[]) => void> = {};
+  const keys = new Set(observers.flatMap((o) => Object.keys(o)));
+  for (const k of keys) {
+    out[k] = (...args: unknown[]) => {
+      for (const o of observers) (o as Record<string, ((...a: unknown[]) => void) | undefined>)[k]?.(...args);
+    };
+  }
+  return out;
+}
