@@ -6,7 +6,9 @@ export default defineConfig({
   format: ['cjs', 'esm'],
   dts: true,
   sourcemap: true,
-  clean: true,
+  // Not dist/browser: the browser bundles are built next to these by scripts/build-browser.mjs.
+  clean: ['*.js', '*.mjs', '*.cjs', '*.map', '*.d.ts', '*.d.mts', '*.d.cts'],
   target: 'node20',
   splitting: true,
+  shims: true,
 });

@@ -16,3 +16,15 @@ export { AgoraECode, ECODE, LoginState } from './mapping/legacy-codes';
 export type { AgoraECodeName, AgoraECodeValue } from './mapping/legacy-codes';
 export { DEFAULT_COMPAT, RTM_COMPAT, COMPAT_ROWS } from './mapping/compat';
 export type { CompatOptions } from './mapping/compat';
+
+// ---- web flavour --------------------------------------------------------------------------------
+import AgoraRTM from './rtm';
+import { makeSignal } from './legacy-api/web/signal';
+
+/** The legacy web SDK's `Signal(appId)` (as in AgoraSig.js), in Node or a bundler. */
+export const Signal = makeSignal((appId, config) => AgoraRTM.createInstance(appId, config));
+export { WEB_SDK_VERSION } from './legacy-api/web/signal';
+export type { SignalInstance } from './legacy-api/web/signal';
+export { Session } from './legacy-api/web/session';
+export { Channel } from './legacy-api/web/channel';
+export { Call } from './legacy-api/web/call';

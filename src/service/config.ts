@@ -172,8 +172,9 @@ function parseApps(raw: unknown, fail: (why: string) => ConfigError): Record<str
   const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
   if (!items) throw fail('must be appId[:certificate], comma-separated');
   for (const item of items) {
-    const [id, cert] = String(item).trim().split(':');
+    const [id, cert, ...extra] = String(item).trim().split(':');
     if (!id || !APP_ID.test(id)) throw fail(`appId ${id ?? ''} must be 32 characters [0-9A-Za-z]`);
+    if (extra.length > 0) throw fail(`${id}: must be appId[:certificate]`);
     if (cert !== undefined && cert !== '' && !/^[0-9A-Za-z]{32}$/.test(cert)) throw fail(`certificate of ${id} must be 32 characters [0-9A-Za-z]`);
     out[id] = cert ? { certificate: cert } : {};
   }
@@ -203,6 +204,8 @@ function getPath(source: Record<string, unknown>, path: readonly string[]): unkn
  */
 export function loadConfig(input: { file?: string; env: NodeJS.ProcessEnv; flags: Record<string, string | string[] | boolean | undefined> }): ServiceConfig {
   const config = defaultConfig() as unknown as Record<string, unknown>;
+  /** How the source that set each option (by flag name) spells it, for errors that involve several. */
+  const from: Record<string, string> = {};
   const file = input.file ?? input.env.SIG2RTM_CONFIG;
   if (file !== undefined && file !== '') {
     let parsed: unknown;
@@ -212,29 +215,41 @@ export function loadConfig(input: { file?: string; env: NodeJS.ProcessEnv; flags
       throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
     }
     if (typeof parsed !== 'object' || parsed === null) throw new ConfigError(`config file ${file}: must hold a JSON object`);
-    const known = new Set(OPTION_SPECS.map((s) => s.path[0]));
-    for (const key of Object.keys(parsed)) if (!known.has(key)) throw new ConfigError(`config file ${file}: unknown option ${key}`);
+    // Every key, nested ones included, must be an option: a typo must not be ignored silently.
+    const leaves = new Set(OPTION_SPECS.map((s) => s.path.join('.')));
+    const groups = new Set(OPTION_SPECS.flatMap((s) => s.path.slice(1).map((_, i) => s.path.slice(0, i + 1).join('.'))));
+    const check = (obj: object, prefix: string): void => {
+      for (const [key, v] of Object.entries(obj)) {
+        const at = prefix + key;
+        if (groups.has(at)) {
+          if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`config file ${file}: ${at} must be an object, got ${JSON.stringify(v)}`);
+          check(v as object, `${at}.`);
+        } else if (!leaves.has(at)) throw new ConfigError(`config file ${file}: unknown option ${at}`);
+      }
+    };
+    check(parsed, '');
     for (const s of OPTION_SPECS) {
       const v = getPath(parsed as Record<string, unknown>, s.path);
-      if (v !== undefined) setPath(config, s.path, parseValue(s, v, `config file ${file}: ${s.path.join('.')}`), s.kind === 'apps');
+      if (v !== undefined) setPath(config, s.path, parseValue(s, v, (from[s.flag] = `config file ${file}: ${s.path.join('.')}`)), s.kind === 'apps');
     }
   }
   for (const s of OPTION_SPECS) {
     const v = input.env[s.env];
-    if (v !== undefined && v !== '') setPath(config, s.path, parseValue(s, v, s.env), s.kind === 'apps');
+    if (v !== undefined && v !== '') setPath(config, s.path, parseValue(s, v, (from[s.flag] = s.env)), s.kind === 'apps');
   }
   for (const s of OPTION_SPECS) {
     const v = input.flags[s.flag];
     if (v === undefined) continue;
     const raw = s.kind === 'bool' && v === true ? 'true' : Array.isArray(v) ? v.join(',') : v;
-    setPath(config, s.path, parseValue(s, raw, `--${s.flag}`), s.kind === 'apps');
+    setPath(config, s.path, parseValue(s, raw, (from[s.flag] = `--${s.flag}`)), s.kind === 'apps');
   }
   const c = config as unknown as ServiceConfig;
-  if ((c.tlsKey === undefined) !== (c.tlsCert === undefined)) throw new ConfigError('--tls-key and --tls-cert go together');
-  for (const f of [c.tlsKey, c.tlsCert]) if (f !== undefined && !fs.existsSync(f)) throw new ConfigError(`TLS file not found: ${f}`);
+  const name = (flag: string) => from[flag] ?? `--${flag}`;
+  if ((c.tlsKey === undefined) !== (c.tlsCert === undefined)) throw new ConfigError(`${name(c.tlsKey === undefined ? 'tls-cert' : 'tls-key')}: needs ${c.tlsKey === undefined ? '--tls-key' : '--tls-cert'} as well (--tls-key and --tls-cert go together)`);
+  for (const [flag, f] of [['tls-key', c.tlsKey], ['tls-cert', c.tlsCert]] as const) if (f !== undefined && !fs.existsSync(f)) throw new ConfigError(`${name(flag)}: TLS file not found: ${f}`);
   if (!c.dev && Object.keys(c.apps).length === 0) throw new ConfigError('no app configured: pass --app <appId[:certificate]> (or --dev for development)');
   if (c.timings.unreachableAfterMs >= c.timings.offlineAfterMs) {
-    throw new ConfigError('--timing-unreachable-after-ms must be below --timing-offline-after-ms');
+    throw new ConfigError(`${name('timing-unreachable-after-ms')} (${c.timings.unreachableAfterMs}) must be below ${name('timing-offline-after-ms')} (${c.timings.offlineAfterMs})`);
   }
   return c;
 }

@@ -14,6 +14,7 @@ import type { ServiceConfig } from './config';
 import { combineObservers, createLogger, loggingObserver, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { opsRoutes } from './routes';
+import { staticRoutes } from './static-routes';
 
 export interface Service {
   readonly server: RtmServer;
@@ -26,7 +27,7 @@ export interface Service {
 export interface ServiceExtras {
   /** Where logs go (default stdout). */
   logDestination?: pino.DestinationStream;
-  /** More HTTP routes (the SDK bundles and the demo). */
+  /** More HTTP routes. */
   routes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
@@ -37,6 +38,7 @@ export async function startService(config: ServiceConfig, extras: ServiceExtras 
   // The routes are made before the server they serve: they reach it through this holder.
   const holder: { server?: RtmServer } = {};
   const routes = opsRoutes({ core: () => holder.server?.core, metrics, adminToken: config.adminToken, ready: () => ready });
+  const files = staticRoutes();
   if (config.dev) {
     log.warn('DEVELOPMENT MODE: any appId may log in and tokens are NOT checked. Do not expose this server.');
   }
@@ -54,7 +56,7 @@ export async function startService(config: ServiceConfig, extras: ServiceExtras 
     maxFrameBytes: config.maxFrameBytes,
     maxBadFrames: config.maxBadFrames,
     observer: combineObservers(metrics.observer, loggingObserver(log)),
-    httpHandler: (req, res) => routes(req, res) || (extras.routes?.(req, res) ?? false),
+    httpHandler: (req, res) => routes(req, res) || files(req, res) || (extras.routes?.(req, res) ?? false),
   });
   holder.server = server;
   metrics.attach(server.core);

@@ -22,9 +22,11 @@ export class LegacyChannels {
       for (const other of [...ctx.channels.keys()]) if (other !== channelId) await this.leave(other);
     }
     let entry: JoinedChannel | undefined;
+    let initial: AttributeSnapshot['values'] | undefined;
     try {
       const rtm = client.createChannel(channelId);
       const attributes: AttributeSnapshot = { values: new Map() };
+      initial = attributes.values;
       const bctx: ChannelBindingContext = { compat: ctx.compat, fire: ctx.fire, uidOf: ctx.uidOf, channelId, self: ctx.account, attributes };
       const unbind = bindAll(rtm, CHANNEL_BINDINGS, bctx, () => ctx.channels.get(channelId) === entry);
       const joined: JoinedChannel = { rtm, attributes, unbind };
@@ -40,7 +42,7 @@ export class LegacyChannels {
     }
     ctx.fire('onChannelJoined', channelId);
     await this.reportUsers(entry, channelId);
-    await this.reportAttributes(client, entry, channelId);
+    await this.reportAttributes(client, entry, channelId, initial);
   }
 
   /** The emulated `onChannelUserList`: RTM pushes no member list on join. */
@@ -58,11 +60,13 @@ export class LegacyChannels {
     ctx.fire('onChannelUserList', list, list.map(ctx.uidOf));
   }
 
-  private async reportAttributes(client: RtmClient, entry: JoinedChannel, channelId: string): Promise<void> {
+  private async reportAttributes(client: RtmClient, entry: JoinedChannel, channelId: string, initial?: AttributeSnapshot['values']): Promise<void> {
     const ctx = this.ctx;
     try {
       const current = await client.getChannelAttributes(channelId);
       if (ctx.channels.get(channelId) !== entry) return;
+      // An AttributesUpdated since the join carried the whole map and was reported: replaying this (maybe older) reply would repeat it.
+      if (entry.attributes.values !== initial) return;
       const changes = replayAttributes(entry.attributes, current);
       if (!ctx.compat.replayAttributesOnJoin) return;
       for (const c of changes) ctx.fire('onChannelAttrUpdated', channelId, c.name, c.value, 'update');

@@ -29,6 +29,9 @@ export interface SessionHooks {
 }
 
 export class LegacySession {
+  /** Give up reconnecting after this long (web `reconnect_time`): onLogout(102). Unset: RTM retries forever. */
+  reconnectLimitMs: number | undefined;
+  private giveUpTimer: ReturnType<EngineContext['clock']['setTimeout']> | undefined;
   private attempt = 0;
   private lastLoginAt = Number.NEGATIVE_INFINITY;
 
@@ -123,9 +126,17 @@ export class LegacySession {
     switch (state) {
       case 'RECONNECTING':
         ctx.status = 3;
+        if (this.reconnectLimitMs !== undefined && this.giveUpTimer === undefined) {
+          this.giveUpTimer = ctx.clock.setTimeout(() => {
+            this.giveUpTimer = undefined;
+            if (ctx.status === 3) this.lost(AgoraECode.LOGOUT_E_NET);
+          }, this.reconnectLimitMs);
+        }
         ctx.fire('onReconnecting', ++ctx.reconnects);
         return;
       case 'CONNECTED':
+        ctx.clock.clearTimeout(this.giveUpTimer);
+        this.giveUpTimer = undefined;
         if (ctx.status === 3) {
           ctx.status = 2;
           ctx.reconnects = 0;

@@ -13,7 +13,7 @@ const TABLE: Uint32Array = (() => {
 
 /** Unsigned CRC-32 of `input`; strings are hashed as their UTF-8 bytes, which is how the 006 builders hash them. */
 export function crc32(input: string | Uint8Array): number {
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   let crc = 0xffffffff;
   for (const byte of bytes) crc = (TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;

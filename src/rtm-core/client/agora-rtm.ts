@@ -16,8 +16,11 @@ import { END_CALL_PREFIX } from './end-call';
 
 const filter = (error: boolean, warn: boolean, info: boolean): LogFilterType => ({ error, warn, info, track: info, debug: false });
 
-/** Builds the namespace around a way to reach the embedded core (absent in browser bundles). */
-export function makeAgoraRTM(embedded: () => TransportFactory) {
+/**
+ * Builds the namespace around a way to reach the embedded core (browser bundles have none) and,
+ * for browser bundles, the server address to use when the app names none.
+ */
+export function makeAgoraRTM(embedded: () => TransportFactory, defaultServerUrl: () => string | undefined = () => undefined) {
   return {
     VERSION: '1.5.1',
     BUILD: 'sig2rtm',
@@ -44,7 +47,8 @@ export function makeAgoraRTM(embedded: () => TransportFactory) {
       if (!isValidAppId(appId)) {
         throw new RtmInvalidArgumentError(CreateInstanceError.INVALID_ARGUMENT, 'appId must be 32 characters from [0-9A-Za-z]');
       }
-      return new RtmClient(appId, config, embedded);
+      const fallback = config?.serverUrl === undefined ? defaultServerUrl() : undefined;
+      return new RtmClient(appId, fallback === undefined ? config : { ...config, serverUrl: fallback }, embedded);
     },
     /** Region restriction: meaningless for a self-hosted server; accepted and ignored. */
     setArea(_areaConfig: { areaCodes: Codes.AreaCode[]; excludedArea?: Codes.AreaCode }): void {},

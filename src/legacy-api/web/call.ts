@@ -1,0 +1,42 @@
+/**
+ * A web `Call` (from `session.channelInviteUser2` or `onInviteReceived`). All its handlers take one
+ * string argument. `channelInviteEnd` fires `onInviteEndByMyself('')` synchronously.
+ */
+
+import type { Handler } from './handler';
+import type { WebSkin } from './skin';
+
+export class Call {
+  onInviteReceivedByPeer: Handler<[extra: string]> = '';
+  onInviteAcceptedByPeer: Handler<[extra: string]> = '';
+  onInviteRefusedByPeer: Handler<[extra: string]> = '';
+  onInviteFailed: Handler<[extra: string]> = '';
+  onInviteEndByPeer: Handler<[extra: string]> = '';
+  onInviteEndByMyself: Handler<[extra: string]> = '';
+  onInviteMsg: Handler<[extra: string]> = '';
+
+  /** @internal */
+  constructor(
+    private readonly skin: WebSkin,
+    readonly channelName: string,
+    readonly peer: string,
+    /** The caller's extra (1.4.0 behaviour; 1.3.0 put the peer uid here by mistake). */
+    readonly extra: string,
+  ) {}
+
+  channelInviteAccept(extra = ''): void {
+    void this.skin.engine.calls.answer('channelInviteAccept', this.channelName, this.peer, String(extra));
+  }
+
+  channelInviteRefuse(extra = ''): void {
+    void this.skin.engine.calls.answer('channelInviteRefuse', this.channelName, this.peer, String(extra));
+  }
+
+  channelInviteEnd(extra = ''): void {
+    void this.skin.engine.calls.end(this.channelName, this.peer, String(extra));
+  }
+
+  channelInviteDTMF(dtmf: string): void {
+    void this.skin.engine.calls.dtmf(this.channelName, this.peer, String(dtmf));
+  }
+}

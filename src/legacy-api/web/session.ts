@@ -1,0 +1,82 @@
+/**
+ * A web `Session`, returned synchronously by `signal.login(...)`; logging in happens afterwards.
+ */
+
+import { Call } from './call';
+import { Channel } from './channel';
+import type { Handler } from './handler';
+import type { WebSkin } from './skin';
+import { INVOKE_PREFIX } from '../engine/invoke';
+
+/** Legacy web stringified non-string names and accounts (1.4.0). */
+const asName = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+export class Session {
+  onLoginSuccess: Handler<[uid: number]> = '';
+  onLoginFailed: Handler<[ecode: number]> = '';
+  onLogout: Handler<[ecode: number]> = '';
+  onMessageInstantReceive: Handler<[account: string, uid: number, msg: string]> = '';
+  onInviteReceived: Handler<[call: Call]> = '';
+  /** Assigned by apps, never fired by the web SDK (1.3.0 and 1.4.0 alike). */
+  onError: Handler<[unknown]> = '';
+  /** Set by some apps to turn on debug logging (1.3.0). */
+  dbg = false;
+
+  /** @internal */
+  constructor(
+    private readonly skin: WebSkin,
+    readonly account: string,
+  ) {}
+
+  /** The uid the server gave this login (a stable number per account), 0 before login. */
+  get uid(): number {
+    return this.skin.engine.ctx.status === 2 || this.skin.engine.ctx.status === 3 ? this.skin.engine.ctx.uidOf(this.account) : 0;
+  }
+
+  get state(): number {
+    return this.getStatus();
+  }
+
+  getStatus(): number {
+    return this.skin.engine.ctx.status;
+  }
+
+  logout(): void {
+    void this.skin.engine.session.logout();
+  }
+
+  /** `cb(failed)`: false when the server accepted the message, true on error. */
+  messageInstantSend(peer: string, msg: string, cb?: (failed: boolean) => void): void {
+    const id = this.skin.messageId((failed) => cb?.(failed));
+    void this.skin.engine.messaging.instantSend(asName(peer), msg, id);
+  }
+
+  /**
+   * Only `io.agora.signal.*` names do anything; `cb(err, resp)` gets err '' and the parsed
+   * response on success. Other names are silently ignored (web SDK behaviour).
+   */
+  invoke(func: string, args: Record<string, unknown> = {}, cb?: (err: string, resp: Record<string, unknown>) => void): void {
+    if (typeof func !== 'string' || !func.startsWith(INVOKE_PREFIX)) return;
+    const callID = this.skin.invokeId((err, resp) => cb?.(err, resp));
+    void this.skin.engine.invoke(func, JSON.stringify(args ?? {}), callID);
+  }
+
+  channelInviteUser2(channelID: string, peer: string, extra = ''): Call {
+    const call = new Call(this.skin, asName(channelID), asName(peer), String(extra));
+    this.skin.calls.set(this.skin.callKey(call.channelName, call.peer), call);
+    void this.skin.engine.calls.invite(call.channelName, call.peer, call.extra);
+    return call;
+  }
+
+  /** The Channel, or undefined (and a console line) unless logged in. One channel per session. */
+  channelJoin(name: string): Channel | undefined {
+    if (this.skin.engine.ctx.status !== 2) {
+      console.log('You should log in first.');
+      return undefined;
+    }
+    const channel = new Channel(this.skin, asName(name));
+    this.skin.channel = channel;
+    void this.skin.engine.channels.join(channel.name);
+    return channel;
+  }
+}
