@@ -73,14 +73,14 @@ export async function startService(config: ServiceConfig, extras: ServiceExtras 
       stopping ??= (async () => {
         ready = false;
         log.info('shutting down: telling clients to reconnect');
-        const bound = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
-        await Promise.race([
-          (async () => {
-            await running.core.drain();
-            await running.close(); // closes the store: SQLite checkpoints and syncs
-          })(),
-          bound,
-        ]);
+        let expired = false;
+        const bound = setTimeout(() => (expired = true), config.shutdownTimeoutMs).unref();
+        await running.core.drain();
+        // Told to reconnect, clients hang up by themselves; meanwhile /readyz says 503 and newcomers
+        // are turned away. Whoever is still connected at the bound is cut off by close().
+        while (running.core.connectionCount > 0 && !expired) await new Promise((resolve) => setTimeout(resolve, 10));
+        clearTimeout(bound);
+        await running.close(); // closes the store: SQLite checkpoints and syncs
         log.info('stopped');
         log.flush();
       })();

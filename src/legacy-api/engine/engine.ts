@@ -78,6 +78,8 @@ export class LegacyEngine {
       ...this.options.rtm,
       ...(this.options.serverUrl === undefined ? {} : { serverUrl: this.options.serverUrl }),
       invitation: { deliveryDeadlineMs: LEGACY_INVITE_DEADLINE_MS, ...this.options.rtm?.invitation },
+      // Legacy and migrated RTM code on one login share channel memberships.
+      sharedChannels: true,
     };
     const client = this.createClient(appId, config);
     const bctx: ClientBindingContext = {

@@ -17,7 +17,8 @@ export class RtmChannel extends SdkEmitter<RtmChannelEvents> {
   readonly channelId: string;
   /** @internal */
   state: ChannelState = 'LEFT';
-  private lastCount: number | undefined;
+  /** @internal The last member count this instance reported. */
+  lastCount: number | undefined;
 
   /** @internal Created through `RtmClient.createChannel`. */
   constructor(
@@ -35,22 +36,27 @@ export class RtmChannel extends SdkEmitter<RtmChannelEvents> {
       throw errorFor(JoinChannelError, JoinChannelError.USER_NOT_LOGGED_IN, 'not logged in');
     }
     if (this.state !== 'LEFT') throw errorFor(JoinChannelError, JoinChannelError.ALREADY_JOINED, 'already joined');
-    const other = c.channels.get(this.channelId);
-    if (other && other !== this) {
+    const holder = c.channels.others(this)[0];
+    if (holder && !c.channels.shared) {
       throw errorFor(JoinChannelError, JoinChannelError.ALREADY_JOINED_CHANNEL_OF_SAME_ID, 'another RtmChannel of this id is joined');
     }
-    if (c.channels.size >= c.limits.channelsPerClient) {
+    if (!holder && c.channels.size >= c.limits.channelsPerClient) {
       throw errorFor(JoinChannelError, JoinChannelError.EXCEED_LIMIT, `at most ${c.limits.channelsPerClient} channels`);
     }
     this.state = 'JOINING';
-    c.channels.set(this.channelId, this);
+    const group = c.channels.add(this);
     try {
-      const { count } = await c.call('join', { t: 'join', ch: this.channelId }, JoinChannelError, JoinChannelError.TIMEOUT);
+      // Sharing (extension): ride on the membership another instance holds or is getting.
+      group.joined ??= c
+        .call('join', { t: 'join', ch: this.channelId }, JoinChannelError, JoinChannelError.TIMEOUT)
+        .then((r) => r.count);
+      const count = await group.joined;
+      if (this.state !== 'JOINING') return; // left meanwhile
       this.state = 'JOINED';
-      this.updateCount(count);
+      this.updateCount(holder?.lastCount ?? count);
     } catch (err) {
       this.state = 'LEFT';
-      if (c.channels.get(this.channelId) === this) c.channels.delete(this.channelId);
+      if (c.channels.remove(this)) group.joined = undefined;
       throw err;
     }
   }
@@ -62,9 +68,8 @@ export class RtmChannel extends SdkEmitter<RtmChannelEvents> {
       return Promise.reject(errorFor(LeaveChannelError, LeaveChannelError.USER_NOT_LOGGED_IN, 'not logged in'));
     }
     if (this.state !== 'JOINED') return Promise.reject(errorFor(LeaveChannelError, LeaveChannelError.NOT_IN_CHANNEL, 'not in channel'));
-    // Fire and forget, as the SDK: local state is cleared at once.
-    c.call('leave', { t: 'leave', ch: this.channelId }, LeaveChannelError, LeaveChannelError.FAILURE).catch(() => undefined);
-    this.markLeft();
+    // Fire and forget, as the SDK: local state is cleared at once. A shared membership ends with its last instance.
+    if (this.markLeft()) c.call('leave', { t: 'leave', ch: this.channelId }, LeaveChannelError, LeaveChannelError.FAILURE).catch(() => undefined);
     return Promise.resolve();
   }
 
@@ -113,11 +118,11 @@ export class RtmChannel extends SdkEmitter<RtmChannelEvents> {
     if (this.state === 'JOINED') this.emit('AttributesUpdated', attributes);
   }
 
-  /** @internal Local state only: logout, ABORTED, or leave. */
-  markLeft(): void {
+  /** @internal Local state only: logout, ABORTED, or leave. True when no instance of this id is left in the channel. */
+  markLeft(): boolean {
     this.state = 'LEFT';
     this.lastCount = undefined;
-    if (this.client.channels.get(this.channelId) === this) this.client.channels.delete(this.channelId);
+    return this.client.channels.remove(this);
   }
 
   private updateCount(n: number): void {

@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS, isValidId, type Limits } from '../protocol/limits';
 import { SlidingWindow } from '../rate-limit';
 import { AttributeApi } from './attributes';
 import { RtmChannel } from './channel';
+import { ChannelRegistry } from './channel-registry';
 import { resolveClientConfig, type Sig2rtmClientConfig } from './config';
 import { Link, outcomeOrThrow } from './connection';
 import { errorFor, RtmInvalidArgumentError } from './errors';
@@ -42,7 +43,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   private readonly link: Link;
   private readonly clock: Clock;
   private readonly requestTimeoutMs: number;
-  private readonly channels = new Map<string, RtmChannel>();
+  private readonly channels: ChannelRegistry;
   private readonly sendWindow = new SlidingWindow({ limit: 180, windowMs: 3000 });
   private readonly subscriptions = new Map<string, PeerOnlineState>();
   private lastLoginAt = Number.NEGATIVE_INFINITY;
@@ -59,6 +60,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   ) {
     super();
     const cfg = resolveClientConfig(config);
+    this.channels = new ChannelRegistry(cfg.sharedChannels);
     this.clock = cfg.clock;
     this.requestTimeoutMs = cfg.requestTimeoutMs;
     const transport = cfg.transport ?? (cfg.serverUrl === undefined ? embedded() : defaultTransport());
@@ -251,7 +253,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     if (channelIds.length > max) throw errorFor(GetChannelMemberCountError, GetChannelMemberCountError.EXCEED_LIMIT, `at most ${max} channels`);
     this.requireConnected(GetChannelMemberCountError, GetChannelMemberCountError.USER_NOT_LOGGED_IN);
     const { counts } = await this.internals.call('counts', { t: 'counts', chs: channelIds }, GetChannelMemberCountError, GetChannelMemberCountError.TIMEOUT);
-    for (const [id, n] of Object.entries(counts)) this.channels.get(id)?.handle({ e: 'count', ch: id, n });
+    for (const [id, n] of Object.entries(counts)) for (const ch of this.channels.instances(id)) ch.handle({ e: 'count', ch: id, n });
     return counts;
   }
 
@@ -339,7 +341,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
 
   private onState(state: ConnectionState, reason: ConnectionChangeReason): void {
     if (state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED) {
-      for (const ch of [...this.channels.values()]) ch.markLeft();
+      for (const ch of this.channels.all()) ch.markLeft();
       this.subscriptions.clear();
       this.attributes.reset();
     }
@@ -363,7 +365,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
       case 'joined':
       case 'left':
       case 'count':
-        this.channels.get(ev.ch)?.handle(ev);
+        for (const ch of this.channels.instances(ev.ch)) ch.handle(ev);
         return;
       case 'presence': {
         const changed: PeersOnlineStatusMap = {};
@@ -380,7 +382,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
         this.emit('TokenPrivilegeWillExpire');
         return;
       case 'attrs':
-        this.channels.get(ev.ch)?.emitAttributes(ev.attrs);
+        for (const ch of this.channels.instances(ev.ch)) ch.emitAttributes(ev.attrs);
         return;
     }
   }
@@ -389,10 +391,8 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   private async onRestored(resumed: boolean): Promise<void> {
     if (!resumed) {
       this.attributes.reapply().catch(() => undefined);
-      for (const ch of this.channels.values()) {
-        if (ch.state !== 'JOINED') continue;
-        this.link.request({ t: 'join', ch: ch.channelId }, this.requestTimeoutMs).catch(() => undefined);
-      }
+      const joined = new Set(this.channels.all().filter((ch) => ch.state === 'JOINED').map((ch) => ch.channelId));
+      for (const id of joined) this.link.request({ t: 'join', ch: id }, this.requestTimeoutMs).catch(() => undefined);
     }
     const peers = [...this.subscriptions.keys()];
     if (peers.length === 0) return;

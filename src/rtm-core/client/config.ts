@@ -27,11 +27,17 @@ export interface Sig2rtmClientConfig extends RtmConfig {
   requestTimeoutMs?: number;
   /** Call-invitation timers (rtm-1x.md §8.6). */
   invitation?: Partial<InvitationTimings>;
+  /**
+   * Extension: let several RtmChannel instances of one id share a single membership instead of
+   * failing with ALREADY_JOINED_CHANNEL_OF_SAME_ID (202). The legacy API turns it on so that
+   * legacy and migrated RTM code can be in the same channel on one login.
+   */
+  sharedChannels?: boolean;
 }
 
 const KNOWN_KEYS = new Set<string>([
   'enableLogUpload', 'logFilter', 'enableCloudProxy',
-  'serverUrl', 'transport', 'clock', 'reconnect', 'loginTimeoutMs', 'requestTimeoutMs', 'invitation',
+  'serverUrl', 'transport', 'clock', 'reconnect', 'loginTimeoutMs', 'requestTimeoutMs', 'invitation', 'sharedChannels',
 ]);
 
 export interface ResolvedClientConfig {
@@ -42,6 +48,7 @@ export interface ResolvedClientConfig {
   loginTimeoutMs: number;
   requestTimeoutMs: number;
   invitation: InvitationTimings;
+  sharedChannels: boolean;
 }
 
 export function resolveClientConfig(config: Sig2rtmClientConfig | undefined): ResolvedClientConfig {
@@ -59,6 +66,7 @@ export function resolveClientConfig(config: Sig2rtmClientConfig | undefined): Re
     loginTimeoutMs: c.loginTimeoutMs ?? 12_000,
     requestTimeoutMs: c.requestTimeoutMs ?? 10_000,
     invitation: { ...DEFAULT_INVITATION_TIMINGS, ...c.invitation },
+    sharedChannels: c.sharedChannels === true,
   };
 }
 

@@ -6,15 +6,15 @@
 import type { Limits } from '../protocol/limits';
 import type { ClientRequest, RequestType, ResultMap } from '../protocol/frames';
 import type { Link } from './connection';
-import type { RtmChannel } from './channel';
+import type { ChannelRegistry } from './channel-registry';
 
 export type RequestBodyOf<T extends RequestType> = Omit<Extract<ClientRequest, { t: T }>, 'rid'>;
 
 export interface ClientInternals {
   readonly link: Link;
   readonly limits: Limits;
-  /** Joined (or joining) channels by id. */
-  readonly channels: Map<string, RtmChannel>;
+  /** Joined (or joining) channels. */
+  readonly channels: ChannelRegistry;
   /** Sends a request and maps a failure to `table`'s error; a timeout becomes `timeoutCode`. */
   call<T extends RequestType>(t: T, body: RequestBodyOf<T>, table: Readonly<Record<string, number>>, timeoutCode: number, timeoutMs?: number): Promise<ResultMap[T]>;
   /** Throws `table`'s USER_NOT_LOGGED_IN unless CONNECTED or RECONNECTING. */
