@@ -8,4 +8,6 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', esModuleInterop: true, ignoreDeprecations: '5.0' } }],
   },
   testTimeout: 20000,
+  // Examples import the package by name, as users do.
+  moduleNameMapper: { '^sig2rtm/(.*)$': '<rootDir>/src/$1.ts', '^sig2rtm$': '<rootDir>/src/index.ts' },
 };

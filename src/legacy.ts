@@ -28,3 +28,9 @@ export type { SignalInstance } from './legacy-api/web/signal';
 export { Session } from './legacy-api/web/session';
 export { Channel } from './legacy-api/web/channel';
 export { Call } from './legacy-api/web/call';
+
+// ---- gradual migration --------------------------------------------------------------------------
+export { createSignaling, RoutedSignaling } from './migration/routing';
+export type { CreateSignalingOptions, LegacySignalingApi, RoutingDecision } from './migration/routing';
+export { evaluateFlag, rolloutBucket } from './migration/flag';
+export type { FlagSource, FlagFunction, FlagContext, FlagDecision, Route } from './migration/flag';
