@@ -98,7 +98,7 @@ export const queryUserNumFailure = {
   102: E.QUERYUSERNUM_E_OTHER,
 } as const satisfies Table<typeof GetChannelMemberCountError>;
 
-/** Member-list queries (user list on join, `channelQueryUserIsIn`, `invoke`) that fail: `onError` codes. */
+/** `channelQueryUserIsIn` failing: `onError` codes. */
 export const membersFailure = {
   0: E.SUCCESS,
   1: E.GENERAL_E_FAILED,

@@ -44,6 +44,8 @@ export class Invitations {
   private readonly local = new Map<string, LocalInvitation>();
   private readonly remote = new Map<string, RemoteInvitation>();
   private readonly seen = new Set<string>();
+  /** Calls we accepted, so that a re-sent acceptance is acknowledged again (bounded like `seen`). */
+  private readonly accepted = new Set<string>();
   private readonly timers = new Map<object, TimerHandle[]>();
 
   constructor(
@@ -161,13 +163,16 @@ export class Invitations {
       }
       case 'accept': {
         const inv = this.local.get(s.callId);
-        if (!inv || inv.calleeId !== from) {
-          // Already accepted (this is a re-send): acknowledge again so the callee completes.
+        if (inv && inv.calleeId === from) {
           void this.signal(from, 'acceptAck', s.callId, s.channelId, '').catch(() => undefined);
-          return;
+          this.remember(remoteKey(from, s.callId), this.accepted);
+          inv.markAnswered(true, s.extra);
+        } else if (this.accepted.has(remoteKey(from, s.callId))) {
+          // A re-sent acceptance of a call we accepted: acknowledge again so the callee completes.
+          void this.signal(from, 'acceptAck', s.callId, s.channelId, '').catch(() => undefined);
         }
-        void this.signal(from, 'acceptAck', s.callId, s.channelId, '').catch(() => undefined);
-        inv.markAnswered(true, s.extra);
+        // An acceptance of an invitation that failed or that we never sent gets no acknowledgement:
+        // the callee's handshake then fails (ACCEPT_FAILURE) instead of believing in a call.
         return;
       }
       case 'reject': {
@@ -220,11 +225,11 @@ export class Invitations {
     this.timers.delete(owner);
   }
 
-  private remember(key: string): void {
-    this.seen.add(key);
-    if (this.seen.size > SEEN_LIMIT) {
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
+  private remember(key: string, set: Set<string> = this.seen): void {
+    set.add(key);
+    if (set.size > SEEN_LIMIT) {
+      const oldest = set.values().next().value;
+      if (oldest !== undefined) set.delete(oldest);
     }
   }
 

@@ -39,8 +39,6 @@ export class Session {
   ended = false;
   /** Token expiry, ms since the epoch; undefined = never. */
   tokenExpiresAt: number | undefined;
-  /** The token expired while the client was away: a resume must bring a new token. */
-  tokenExpired = false;
   silenceTimer: TimerHandle | undefined;
   readonly tokenTimers: TimerHandle[] = [];
 
