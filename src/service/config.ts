@@ -79,18 +79,55 @@ const BASE: OptionSpec[] = [
 function limitSpecs(): OptionSpec[] {
   const out: OptionSpec[] = [];
   for (const [k, v] of Object.entries(DEFAULT_LIMITS)) {
-    if (typeof v === 'number') out.push(spec(['limits', k], 'int', `limit: ${kebab(k).replace(/-/g, ' ')}`, `limit-${kebab(k)}`));
-    else for (const sub of Object.keys(v)) out.push(spec(['limits', k, sub], 'int', `limit: ${kebab(k).replace(/-/g, ' ')} ${kebab(sub).replace(/-/g, ' ')}`, `limit-${kebab(k)}-${kebab(sub)}`));
+    if (typeof v === 'number') out.push(spec(['limits', k], 'int', `limit: ${kebab(k).replace(/-/g, ' ')} (default ${v})`, `limit-${kebab(k)}`));
+    else {
+      for (const [sub, d] of Object.entries(v)) {
+        out.push(spec(['limits', k, sub], 'int', `limit: ${kebab(k).replace(/-/g, ' ')} ${kebab(sub).replace(/-/g, ' ')} (default ${d})`, `limit-${kebab(k)}-${kebab(sub)}`));
+      }
+    }
   }
   return out;
 }
+
+const TIMING_HELP = {
+  heartbeatMs: 'heartbeat interval told to clients',
+  unreachableAfterMs: 'silence after which a user is UNREACHABLE to subscribers',
+  offlineAfterMs: 'silence after which a session ends (OFFLINE, MemberLeft)',
+  peerAckTimeoutMs: "how long a peer send waits for the receiver's acknowledgement",
+  tokenWarningMs: 'TokenPrivilegeWillExpire this long before a token expires',
+  loginWithinMs: 'a connection must log in within this long',
+  memberCountIntervalMs: 'MemberCountUpdated at most once per this interval (<= 512 members)',
+  memberCountIntervalLargeMs: 'MemberCountUpdated interval above 512 members',
+  channelAttributesTtlMs: "channel attributes outlive the channel's last member by this long",
+} satisfies Record<keyof typeof DEFAULT_TIMINGS, string>;
+
+const RATE_HELP = {
+  login: 'logins per connection',
+  send: 'peer and channel messages together',
+  join: 'channel joins',
+  joinSame: 'joins of the same channel',
+  members: 'getMembers calls',
+  renew: 'renewToken calls',
+  query: 'queryPeersOnlineStatus calls',
+  sub: 'subscribePeersOnlineStatus calls',
+  unsub: 'unsubscribePeersOnlineStatus calls',
+  counts: 'getChannelMemberCount calls',
+  uattr: 'set/addOrUpdate/delete/clear of local user attributes',
+  uattrGet: 'getUserAttributes(ByKeys) calls',
+  cattr: 'set/addOrUpdate/delete/clear of channel attributes',
+  cattrGet: 'getChannelAttributes(ByKeys) calls',
+} satisfies Record<keyof typeof DEFAULT_RATES, string>;
 
 /** Every option, in --help order. */
 export const OPTION_SPECS: readonly OptionSpec[] = [
   ...BASE,
   ...limitSpecs(),
-  ...Object.keys(DEFAULT_TIMINGS).map((k) => spec(['timings', k], 'int', `timing (ms): ${kebab(k).replace(/-ms$/, '').replace(/-/g, ' ')}`, `timing-${kebab(k)}`)),
-  ...Object.keys(DEFAULT_RATES).map((k) => spec(['rates', k], 'rate', `rate limit of ${k}: calls/windowMs`, `rate-${kebab(k)}`)),
+  ...(Object.keys(DEFAULT_TIMINGS) as (keyof typeof DEFAULT_TIMINGS)[]).map((k) =>
+    spec(['timings', k], 'int', `${TIMING_HELP[k]}, ms (default ${DEFAULT_TIMINGS[k]})`, `timing-${kebab(k)}`),
+  ),
+  ...(Object.keys(DEFAULT_RATES) as (keyof typeof DEFAULT_RATES)[]).map((k) =>
+    spec(['rates', k], 'rate', `per-client limit on ${RATE_HELP[k]}, as calls/windowMs (default ${DEFAULT_RATES[k].limit}/${DEFAULT_RATES[k].windowMs})`, `rate-${kebab(k)}`),
+  ),
 ];
 
 export function defaultConfig(): ServiceConfig {
