@@ -36,7 +36,7 @@ export const METHODS = {
   login: {
     rtm: ['RtmClient.login'],
     kind: 'adapted',
-    difference: 'As login2 with the documented defaults (30 s, 3 tries). `uid` and `deviceID` are ignored; `_no_need_token` means no token. Ignored while logged in.',
+    difference: 'As login2 with the documented defaults (30 s, 3 tries). `uid` and `deviceID` are ignored; `_no_need_token` means no token. Ignored while logged in. Accounts are RTM user IDs: at most 64 characters from RTM\'s set (legacy: 128), else onLoginFailed(209).',
     reference: `${S}: Login & Logout; ${L} §3.2, §11`,
   },
   login2: {
@@ -128,7 +128,7 @@ export const METHODS = {
   channelJoin: {
     rtm: ['RtmClient.createChannel', 'RtmChannel.join'],
     kind: 'emulated',
-    difference: 'After onChannelJoined, sig2rtm sends onChannelUserList (from getMembers) and the existing attributes as updates. One channel at a time (compat maxChannels).',
+    difference: 'After onChannelJoined, sig2rtm sends onChannelUserList (from getMembers) and the existing attributes as updates. One channel at a time (compat maxChannels). Channel names are RTM channel IDs: at most 64 characters (legacy: 128), else onChannelJoinFailed(300).',
     reference: `${S}: Joining or Leaving a Channel; ${L} §3.3, §4.4`,
   },
   channelLeave: {

@@ -9,6 +9,7 @@ import { attributeFailure, joinFailure, legacyCode, membersFailure, queryUserNum
 import { replayAttributes, type AttributeSnapshot } from '../../mapping/emulations/attribute-diff';
 import { AgoraECode } from '../../mapping/legacy-codes';
 import type { RtmClient } from '../../rtm-core/client/client';
+import { isValidId } from '../../rtm-core/protocol/limits';
 import { describe, rtmCode, type EngineContext, type JoinedChannel } from './context';
 
 export class LegacyChannels {
@@ -18,6 +19,11 @@ export class LegacyChannels {
     const ctx = this.ctx;
     const client = ctx.loggedIn('channelJoin');
     if (!client || !ctx.account) return;
+    if (!isValidId(channelId)) {
+      // Refused before anything else, so that a bad name does not cost the current channel.
+      ctx.fire('onChannelJoinFailed', channelId, AgoraECode.JOINCHANNEL_E_OTHER);
+      return;
+    }
     if (ctx.compat.maxChannels === 1) {
       for (const other of [...ctx.channels.keys()]) if (other !== channelId) await this.leave(other);
     }
