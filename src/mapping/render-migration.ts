@@ -1,8 +1,9 @@
 /**
- * MIGRATION.md, rendered from the mapping tables only: methods.ts, callbacks.ts, bindings.ts,
- * code-maps.ts, compat.ts, seeds.ts, snippets.ts and the emulations. `npm run migration` writes it
+ * MIGRATION.md, rendered from the mapping tables: methods.ts, callbacks.ts, bindings.ts,
+ * code-maps.ts, compat.ts, seeds.ts, snippets.ts and the emulations, plus the worked example's source
+ * (examples/gradual-migration.ts, passed in). `npm run migration` writes it
  * (scripts/gen-migration.ts); test/unit/mapping/migration.test.ts fails when the file on disk differs.
- * Pure: no I/O, no clock, so the output depends on the tables alone.
+ * Pure: no I/O, no clock, so the output depends on the tables and the input alone.
  */
 
 import { AttributeOperationError, ChannelMessageError, GetChannelMemberCountError, GetMembersError, JoinChannelError, LeaveChannelError, LoginError, PeerMessageError, QueryPeersOnlineStatusError } from '../rtm-core/protocol/codes';
@@ -17,6 +18,7 @@ import { diffAttributes } from './emulations/attribute-diff';
 import { CALL_MESSAGE_PREFIX, dtmfMessage, endCallText, formatCallMessage } from './emulations/call-messages';
 import { AgoraECode, type AgoraECodeValue } from './legacy-codes';
 import { METHODS, type LegacyMethodName } from './methods';
+import { rolloutBucket } from '../migration/flag';
 import { SEED_NAME_ALIASES, type MappingKind, type MappingRow } from './rows';
 import { SEED_ROWS, type SeedDocument } from './seeds';
 import { SNIPPETS } from './snippets';
@@ -411,8 +413,160 @@ function compat(): string {
   ].join('\n');
 }
 
-function gradual(): string {
-  return [`## ${H.gradual}`, '', 'See the next chapter when available.'].join('\n');
+/** The code blocks of the Gradual migration chapter (type-checked by the MIGRATION.md test). */
+export const GRADUAL_SNIPPETS = {
+  flag: [
+    "import { createSignaling } from 'sig2rtm/legacy';",
+    '',
+    'const signaling = createSignaling({',
+    '  appId,',
+    '  legacy: originalSdk, // your existing legacy SDK instance: logins the flag says no to go to it, untouched',
+    "  flag: { percentage: 10, salt: 'sig2rtm-rollout' }, // or true, { env: 'USE_SIG2RTM' }, a function",
+    "  sig2rtm: { serverUrl: 'ws://127.0.0.1:8080/rtm' },",
+    '});',
+    'signaling.callbackSet(myCallbacks); // the same callbacks, whichever side serves the login',
+    "signaling.login2(appId, account, token, 0, '', 30, 3); // decided here",
+  ].join('\n'),
+  openFeature: [
+    "import { OpenFeature } from '@openfeature/server-sdk';",
+    "import { createSignaling } from 'sig2rtm/legacy';",
+    '',
+    'const flags = OpenFeature.getClient();',
+    'const signaling = createSignaling({',
+    '  appId,',
+    '  legacy: originalSdk,',
+    "  flag: ({ account }) => flags.getBooleanValue('use-sig2rtm', false, { targetingKey: account }),",
+    "  fallback: 'legacy', // where a login goes when the flag fails (the default)",
+    '  flagTimeoutMs: 500, // how long to wait for it (default 2000)',
+    '  log: (d) => metrics.increment(`sig2rtm.routing.${d.route}`),',
+    '});',
+  ].join('\n'),
+  rtm: [
+    '// The legacy code joined the channel with signaling.channelJoin(\'room\'); a module rewritten to the RTM API:',
+    'const rtm = signaling.getRtmClient(); // undefined while this login is on the original SDK',
+    'if (rtm) {',
+    "  const channel = rtm.createChannel('room'); // same login, same membership: no 202",
+    "  channel.on('ChannelMessage', (message, from) => console.log(from, message.text));",
+    '  await channel.join();',
+    '}',
+  ].join('\n'),
+  compat: [
+    "import { createSignaling } from 'sig2rtm/legacy';",
+    '',
+    'const signaling = createSignaling({',
+    '  appId,',
+    '  legacy: originalSdk,',
+    "  flag: { env: 'USE_SIG2RTM' },",
+    '  // One difference at a time: here the sender no longer hears its own channel messages.',
+    "  sig2rtm: { serverUrl: 'ws://127.0.0.1:8080/rtm', compat: { echoChannelMessages: false } },",
+    '});',
+  ].join('\n'),
+} as const;
+
+export interface MigrationInput {
+  /** The text of examples/gradual-migration.ts, shown verbatim in the Gradual migration chapter. */
+  workedExample: string;
+}
+
+function gradual(workedExample: string): string {
+  const code = (text: string) => ['```ts', text, '```'];
+  const bucket = rolloutBucket('sig2rtm-rollout', 'dave');
+  const sample = { account: 'dave', route: bucket < 10 ? 'sig2rtm' : 'legacy', reason: `rollout bucket ${bucket.toFixed(2)} ${bucket < 10 ? '<' : '>='} 10%`, ms: 0 };
+  return [
+    `## ${H.gradual}`,
+    '',
+    'An app need not move all its users at once, nor all its code. Three steps, each one reversible:',
+    '',
+    '1. [Route each login with a feature flag](#step-1-route-each-login-with-a-feature-flag): some users on sig2rtm, the rest',
+    '   still on the original Signaling SDK.',
+    '2. [Move code to the RTM API on the same login](#step-2-move-code-to-the-rtm-api-on-the-same-login), one module at a time.',
+    '3. [Switch compat options one at a time](#step-3-switch-compat-options-one-at-a-time) to RTM behaviour.',
+    '',
+    '### Step 1: route each login with a feature flag',
+    '',
+    '`createSignaling` (from `sig2rtm/legacy`) returns an object with the legacy native API. At each `login` / `login2` it asks',
+    'the flag, with the account, whether sig2rtm serves this login or the app\'s **original SDK instance**, which it is given',
+    'and calls exactly as the app would (same methods, same arguments, same order).',
+    '',
+    ...code(GRADUAL_SNIPPETS.flag),
+    '',
+    table(
+      ['`flag`', 'The login goes to sig2rtm when', 'Reason logged'],
+      [
+        ['`true` / `false`', 'always / never', '`flag is true`'],
+        ["`{ env: 'USE_SIG2RTM' }`", 'the variable (from the `env` option, else `process.env`) is `1`, `true`, `yes` or `on`, in any case; unset means the original SDK', '`USE_SIG2RTM=yes`, `USE_SIG2RTM is unset`'],
+        ["`{ percentage: 10, salt: 'sig2rtm-rollout' }`", "the account's rollout bucket (SHA-256 of salt and account, in [0, 100)) is below the percentage: the same account always gets the same side for one salt, a new salt reshuffles", `\`${sample.reason}\``],
+        ['`({ account, appId }) => boolean | Promise<boolean>`', 'it answers `true`: any function, for example an OpenFeature client with the account as targeting key', '`flag function answered true`'],
+      ],
+    ),
+    '',
+    'With OpenFeature (`@openfeature/server-sdk`, any provider):',
+    '',
+    ...code(GRADUAL_SNIPPETS.openFeature),
+    '',
+    '**Fallback and timeout.** A flag function that throws or rejects, does not answer within `flagTimeoutMs` (default 2000 ms)',
+    "or answers anything but a boolean, and a percentage outside [0, 100], send the login to `fallback` (default `'legacy'`: the",
+    "original SDK). The reason then ends with `: fallback` (for example `flag timed out after 2000 ms: fallback`) and the",
+    'decision is counted in `counts.fallback` as well as under its side.',
+    '',
+    '- The decision holds for the whole login: a flag change takes effect at the next login. After `logout`, the next',
+    '  login (of the same or another account) is decided again.',
+    '- Calls made between `login` and the decision are queued and replayed, in order, on the chosen side right after its',
+    '  login; meanwhile `getStatus()` answers 1 (logging in).',
+    '- Every other legacy method goes to the side serving the current login. The original SDK object needs `callbackSet`,',
+    '  `login`, `logout` and `getStatus` (`LegacySignalingApi`); a method it lacks gives `onError(name, 1001, desc)`.',
+    '- The callback object given to `callbackSet` is set on both sides, so the app hears the same callbacks either way.',
+    '',
+    '**The decision log.** Each decision `{ account, route, reason, ms }` (`RoutingDecision`, `ms` = time the flag took) goes to',
+    'the `log` option, by default as one JSON line on stdout:',
+    '',
+    '```json',
+    JSON.stringify({ sig2rtm: 'routing', ...sample }),
+    '```',
+    '',
+    "The app's `onLog` also gets `[sig2rtm] login of <account> → <route> (<reason>)`. `signaling.counts` counts the decisions",
+    "(`{ sig2rtm, legacy, fallback }`), `signaling.decisions` keeps them, and `signaling.current` is the side of the current login.",
+    '',
+    '### Step 2: move code to the RTM API on the same login',
+    '',
+    '`signaling.getRtmClient()` (or `api.getRtmClient()` on an `AgoraAPI`) is the `RtmClient` under the legacy API: code',
+    'rewritten to the RTM API runs on the same login as the legacy code, with no second login.',
+    '',
+    ...code(GRADUAL_SNIPPETS.rtm),
+    '',
+    '- **Shared channel membership.** A channel joined by the legacy code (`channelJoin`) and an `RtmChannel` of the same id on',
+    '  this client are one membership: the second join succeeds (no 202 `ALREADY_JOINED_CHANNEL_OF_SAME_ID`), both get the',
+    '  channel\'s messages and events, and the server and the other members see one member (one `MemberJoined`). The',
+    '  membership ends when the last of the two leaves: after the legacy `channelLeave` the `RtmChannel` is still in the',
+    '  channel, and the others see `MemberLeft` only when it leaves too. Either may join first.',
+    '- This is the `sharedChannels` extension of the clients the legacy API makes; a client from `AgoraRTM.createInstance`',
+    '  keeps the official rule (a second instance of a joined id fails with 202).',
+    '- User attributes belong to the login: set through either API, read through either.',
+    '- A channel message sent through the `RtmChannel` is not delivered back to the same login (RTM skips the sender), so',
+    '  the legacy code does not hear it; the legacy echo ([compat](#' + slug(H.compat) + ') `echoChannelMessages`) of a message sent',
+    '  by the legacy code reaches the legacy callbacks only.',
+    '',
+    '### Step 3: switch compat options one at a time',
+    '',
+    'The sig2rtm side runs with the legacy behaviour by default. Switch one difference at a time to RTM behaviour in the',
+    '`compat` of the `sig2rtm` options (they are per instance: instances with different compat run side by side on one',
+    'server), roll it out to the flagged users, fix what relied on the old behaviour, then take the next:',
+    '',
+    ...code(GRADUAL_SNIPPETS.compat),
+    '',
+    ...COMPAT_ROWS.map((r, i) => `${i + 1}. ${tick(r.option)}: ${tick(value(DEFAULT_COMPAT[r.option]))} → ${tick(value(RTM_COMPAT[r.option]))}. ${r.why}`),
+    '',
+    `Once every option has its \`RTM_COMPAT\` value, the legacy code behaves as RTM code does, and what remains is to replace`,
+    `its calls (see [${H.methods}](#${slug(H.methods)}) and [${H.callbacks}](#${slug(H.callbacks)})). The details of each option are in [${H.compat}](#${slug(H.compat)}).`,
+    '',
+    '### Worked example',
+    '',
+    '`examples/gradual-migration.ts`, which the test suite runs as written (`test/migration/worked-example.test.ts`, with a',
+    'recording stand-in for the original SDK): alice is flagged on, her legacy code and an RTM module share her login and',
+    'channel, and carol\'s login goes to the original SDK.',
+    '',
+    ...code(workedExample.replace(/\r\n/g, '\n').trimEnd()),
+  ].join('\n');
 }
 
 function seeds(): string {
@@ -448,7 +602,7 @@ function seeds(): string {
     .trimEnd();
 }
 
-/** The whole of MIGRATION.md. */
-export function renderMigration(): string {
-  return [intro(), switching(), methods(), callbacks(), flows(), gaps(), codes(), compat(), gradual(), seeds()].join('\n\n') + '\n';
+/** The whole of MIGRATION.md; `input` carries the texts it shows verbatim (read by the caller, so this stays pure). */
+export function renderMigration(input: MigrationInput): string {
+  return [intro(), switching(), methods(), callbacks(), flows(), gaps(), codes(), compat(), gradual(input.workedExample), seeds()].join('\n\n') + '\n';
 }

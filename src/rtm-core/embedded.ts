@@ -13,7 +13,10 @@ let shared: RtmCore | undefined;
 
 /** The process's embedded core, created on first use. */
 export function embeddedCore(options?: CoreOptions): RtmCore {
-  shared ??= new RtmCore(options);
+  if (!shared) {
+    shared = new RtmCore(options);
+    void shared.start();
+  }
   return shared;
 }
 

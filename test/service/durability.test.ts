@@ -15,6 +15,13 @@ import type { ChannelAttributeValue } from '../../src/rtm-core/protocol/frames';
 import { APP_ID, APP_ID_2, sleep, until } from '../helpers/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
+
+/** Reads and removes a receiver's cached messages, as a login that acknowledges them does. */
+async function drain(store: SqliteStore, appId: string, uid: string, now: number, maxAgeMs: number) {
+  const { messages, upTo } = await store.peekOffline(appId, uid, now, maxAgeMs);
+  await store.removeOffline(appId, uid, upTo);
+  return messages;
+}
 const BIN = path.join(ROOT, 'bin/sig2rtm.cjs');
 
 /** A port nobody listens on right now. */
@@ -280,15 +287,15 @@ describe('SqliteStore', () => {
     for (let i = 1; i <= 6; i++) await store.enqueueOffline(APP_ID, 'bob', text(`m${i}`, 1000 + i), 4);
     await store.enqueueOffline(APP_ID, 'carl', text('other receiver', 1000), 4);
     await store.enqueueOffline(APP_ID_2, 'bob', text('other app', 1000), 4);
-    expect(texts(await store.drainOffline(APP_ID, 'bob', 2000, 60_000))).toEqual(['m3', 'm4', 'm5', 'm6']);
-    expect(await store.drainOffline(APP_ID, 'bob', 2000, 60_000)).toEqual([]);
-    expect(texts(await store.drainOffline(APP_ID, 'carl', 2000, 60_000))).toEqual(['other receiver']);
-    expect(texts(await store.drainOffline(APP_ID_2, 'bob', 2000, 60_000))).toEqual(['other app']);
+    expect(texts(await drain(store, APP_ID, 'bob', 2000, 60_000))).toEqual(['m3', 'm4', 'm5', 'm6']);
+    expect(await drain(store, APP_ID, 'bob', 2000, 60_000)).toEqual([]);
+    expect(texts(await drain(store, APP_ID, 'carl', 2000, 60_000))).toEqual(['other receiver']);
+    expect(texts(await drain(store, APP_ID_2, 'bob', 2000, 60_000))).toEqual(['other app']);
   });
 
   test('a maximum of 1 keeps only the last message', async () => {
     for (let i = 1; i <= 3; i++) await store.enqueueOffline(APP_ID, 'bob', text(`m${i}`, i), 1);
-    expect(texts(await store.drainOffline(APP_ID, 'bob', 10, 60_000))).toEqual(['m3']);
+    expect(texts(await drain(store, APP_ID, 'bob', 10, 60_000))).toEqual(['m3']);
   });
 
   test('the TTL drops messages as old as maxAgeMs, keeps one a millisecond younger, and drops them for good', async () => {
@@ -298,9 +305,9 @@ describe('SqliteStore', () => {
     await store.enqueueOffline(APP_ID, 'bob', text('exactly ttl old', now - ttl), 10);
     await store.enqueueOffline(APP_ID, 'bob', text('one ms younger', now - ttl + 1), 10);
     await store.enqueueOffline(APP_ID, 'bob', text('fresh', now), 10);
-    expect(texts(await store.drainOffline(APP_ID, 'bob', now, ttl))).toEqual(['one ms younger', 'fresh']);
+    expect(texts(await drain(store, APP_ID, 'bob', now, ttl))).toEqual(['one ms younger', 'fresh']);
     // The expired ones are not kept for a later login with a longer TTL.
-    expect(await store.drainOffline(APP_ID, 'bob', now, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(await drain(store, APP_ID, 'bob', now, Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 
   test('messages and their bytes survive closing and reopening; call signals are never cached', async () => {
@@ -310,7 +317,7 @@ describe('SqliteStore', () => {
     await store.enqueueOffline(APP_ID, 'bob', { from: 'zoe', msg: { type: 'CALL', call: { op: 'invite', callId: '1' } } as never, ts: 4 }, 10);
     await store.close();
     store = new SqliteStore(dir);
-    const got = await store.drainOffline(APP_ID, 'bob', 10, 60_000);
+    const got = await drain(store, APP_ID, 'bob', 10, 60_000);
     expect(got).toHaveLength(3);
     expect(got[0]).toEqual(text('first', 1));
     expect(got[1]!.from).toBe('zoe');

@@ -40,7 +40,7 @@ export function makeSignal(createClient: ClientFactory, defaults: () => LegacyOp
         const session = new Session(skin, typeof account === 'string' ? account : JSON.stringify(account));
         skin.session = session;
         skin.engine.session.reconnectLimitMs = Number(reconnectTime) > 0 ? Number(reconnectTime) : DEFAULT_RECONNECT_TIME_MS;
-        skin.engine.session.login2(appid, session.account, typeof token === 'string' ? token : '', 30, 3);
+        skin.holdDuring(() => skin.engine.session.login2(appid, session.account, typeof token === 'string' ? token : '', 30, 3));
         return session;
       },
       getSDKVersion: () => WEB_SDK_VERSION,

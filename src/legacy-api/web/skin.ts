@@ -30,7 +30,24 @@ export class WebSkin implements WebTargets {
     this.engine = new LegacyEngine((name, ...args) => this.deliver(name, args), opts, createClient, appId);
   }
 
+  /** Callbacks fired while `login()` runs wait until it has returned: apps set their handlers after it. */
+  private held: (() => void)[] | undefined;
+
+  holdDuring(run: () => void): void {
+    const held: (() => void)[] = (this.held = []);
+    try {
+      run();
+    } finally {
+      this.held = undefined;
+      if (held.length > 0) setTimeout(() => held.forEach((f) => f()), 0);
+    }
+  }
+
   private deliver<K extends CallbackName>(name: K, args: CallbackArgs<K>): void {
+    if (this.held) {
+      this.held.push(() => this.deliver(name, args));
+      return;
+    }
     const row = WEB_CALLBACKS[name];
     row?.(this, ...args);
   }

@@ -147,11 +147,27 @@ export class RtmCore implements CoreServices {
     }
   }
 
+  /**
+   * Cached messages go out in order; they leave the store only once the client acknowledged the
+   * last of them (a crash or a drop before that delivers them again at the next login).
+   */
   private async deliverOffline(session: Session): Promise<void> {
     const { limits } = this.options;
-    const cached = await this.store.drainOffline(session.appId, session.uid, this.clock.now(), limits.offlineMessageTtlMs);
-    for (const m of cached) {
-      session.push(encodeEvent({ e: 'peer', from: m.from, msg: m.msg, ts: m.ts, offline: true }));
+    const { appId, uid } = session;
+    const { messages, upTo } = await this.store.peekOffline(appId, uid, this.clock.now(), limits.offlineMessageTtlMs);
+    if (upTo === 0) return;
+    if (messages.length === 0) return this.store.removeOffline(appId, uid, upTo); // all expired
+    let last = 0;
+    for (const m of messages) last = session.push(encodeEvent({ e: 'peer', from: m.from, msg: m.msg, ts: m.ts, offline: true }));
+    void session.waitForAck(last).then(async (acked) => {
+      if (acked) await this.store.removeOffline(appId, uid, upTo);
+    });
+  }
+
+  /** After a restart: empty channels that still have attributes start their grace period again. */
+  async start(): Promise<void> {
+    for (const { appId, channel } of await this.store.channelsWithAttributes()) {
+      await this.channelAttributesWritten(appId, channel);
     }
   }
 

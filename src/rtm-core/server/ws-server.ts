@@ -43,6 +43,7 @@ function toBytes(data: RawData): Buffer {
 
 export async function createServer(options: ServerOptions = {}): Promise<RtmServer> {
   const core = new RtmCore(options);
+  await core.start();
   const path = options.path ?? '/rtm';
   const route = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (options.httpHandler?.(req, res)) return;

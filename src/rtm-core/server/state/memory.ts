@@ -10,6 +10,10 @@ import type { AttributeTotals, OfflineMessage, StateStore } from './store';
 class Scoped<V> {
   private readonly apps = new Map<string, Map<string, V>>();
 
+  entries(): [string, Map<string, V>][] {
+    return [...this.apps];
+  }
+
   of(appId: string): Map<string, V> {
     let m = this.apps.get(appId);
     if (!m) {
@@ -36,7 +40,8 @@ export class MemoryStore implements StateStore {
   private readonly subscribers = new Scoped<Set<string>>();
   /** subscriber → targets */
   private readonly subscriptions = new Scoped<Set<string>>();
-  private readonly offline = new Scoped<OfflineMessage[]>();
+  private readonly offline = new Scoped<{ id: number; message: OfflineMessage }[]>();
+  private nextOfflineId = 1;
 
   claimSession(appId: string, uid: string, sid: string): Promise<string | undefined> {
     const m = this.sessions.of(appId);
@@ -128,17 +133,30 @@ export class MemoryStore implements StateStore {
   enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void> {
     const m = this.offline.of(appId);
     const queue = m.get(uid) ?? [];
-    queue.push(message);
+    queue.push({ id: this.nextOfflineId++, message });
     while (queue.length > max) queue.shift();
     m.set(uid, queue);
     return Promise.resolve();
   }
 
-  drainOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<OfflineMessage[]> {
+  peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }> {
+    const queue = this.offline.of(appId).get(uid) ?? [];
+    return Promise.resolve({
+      messages: queue.filter((q) => now - q.message.ts < maxAgeMs).map((q) => q.message),
+      upTo: queue[queue.length - 1]?.id ?? 0,
+    });
+  }
+
+  removeOffline(appId: string, uid: string, upTo: number): Promise<void> {
     const m = this.offline.of(appId);
-    const queue = m.get(uid) ?? [];
-    m.delete(uid);
-    return Promise.resolve(queue.filter((q) => now - q.ts < maxAgeMs));
+    const rest = (m.get(uid) ?? []).filter((q) => q.id > upTo);
+    if (rest.length === 0) m.delete(uid);
+    else m.set(uid, rest);
+    return Promise.resolve();
+  }
+
+  channelsWithAttributes(): Promise<{ appId: string; channel: string }[]> {
+    return Promise.resolve(this.channelAttrs.entries().flatMap(([appId, m]) => [...m.keys()].map((channel) => ({ appId, channel }))));
   }
 
   private readonly userAttrs = new Scoped<Map<string, string>>();

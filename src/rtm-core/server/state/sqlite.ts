@@ -69,7 +69,8 @@ export class SqliteStore extends MemoryStore {
         'DELETE FROM offline_messages WHERE id IN (SELECT id FROM offline_messages WHERE app = ? AND uid = ? ORDER BY id LIMIT ?)',
       ),
       selectOffline: this.db.prepare('SELECT id, sender, type, text, raw, description, ts FROM offline_messages WHERE app = ? AND uid = ? ORDER BY id'),
-      deleteOffline: this.db.prepare('DELETE FROM offline_messages WHERE app = ? AND uid = ?'),
+      deleteOffline: this.db.prepare('DELETE FROM offline_messages WHERE app = ? AND uid = ? AND id <= ?'),
+      channelsWithAttrs: this.db.prepare('SELECT DISTINCT app, channel FROM channel_attributes'),
       selectAttrs: this.db.prepare('SELECT key, value, updated_by, updated_at FROM channel_attributes WHERE app = ? AND channel = ?'),
       deleteAttrs: this.db.prepare('DELETE FROM channel_attributes WHERE app = ? AND channel = ?'),
       insertAttr: this.db.prepare('INSERT INTO channel_attributes (app, channel, key, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -88,22 +89,28 @@ export class SqliteStore extends MemoryStore {
     return Promise.resolve();
   }
 
-  override drainOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<OfflineMessage[]> {
-    const rows = this.db.transaction(() => {
-      const r = this.stmt.selectOffline.all(appId, uid) as OfflineRow[];
-      this.stmt.deleteOffline.run(appId, uid);
-      return r;
-    })();
-    const out: OfflineMessage[] = [];
+  override peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }> {
+    const rows = this.stmt.selectOffline.all(appId, uid) as OfflineRow[];
+    const messages: OfflineMessage[] = [];
     for (const r of rows) {
       if (now - r.ts >= maxAgeMs) continue;
       const msg: WireMessage =
         r.type === 'RAW'
           ? { type: 'RAW', raw: new Uint8Array(r.raw ?? Buffer.alloc(0)), desc: r.description ?? '' }
           : { type: 'TEXT', text: r.text ?? '' };
-      out.push({ from: r.sender, msg, ts: r.ts });
+      messages.push({ from: r.sender, msg, ts: r.ts });
     }
-    return Promise.resolve(out);
+    return Promise.resolve({ messages, upTo: rows[rows.length - 1]?.id ?? 0 });
+  }
+
+  override removeOffline(appId: string, uid: string, upTo: number): Promise<void> {
+    this.stmt.deleteOffline.run(appId, uid, upTo);
+    return Promise.resolve();
+  }
+
+  override channelsWithAttributes(): Promise<{ appId: string; channel: string }[]> {
+    const rows = this.stmt.channelsWithAttrs.all() as { app: string; channel: string }[];
+    return Promise.resolve(rows.map((r) => ({ appId: r.app, channel: r.channel })));
   }
 
   private readAttrs(appId: string, channel: string): Map<string, ChannelAttributeValue> {

@@ -51,8 +51,16 @@ export interface StateStore {
    * Resolves once the message is stored (on disk, for a durable store).
    */
   enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void>;
-  /** Removes and returns the receiver's cached messages that are younger than `maxAgeMs`, oldest first. */
-  drainOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<OfflineMessage[]>;
+  /**
+   * The receiver's cached messages younger than `maxAgeMs`, oldest first, without removing them,
+   * and a cursor covering them (and any expired ones) for `removeOffline`. Messages leave the store
+   * only once the receiver acknowledged them, so a crash in between loses nothing.
+   */
+  peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }>;
+  /** Removes the receiver's cached messages up to the cursor `upTo` from `peekOffline`. */
+  removeOffline(appId: string, uid: string, upTo: number): Promise<void>;
+  /** Channels that have attributes (after a restart, their empty-channel grace must start again). */
+  channelsWithAttributes(): Promise<{ appId: string; channel: string }[]>;
 
   /**
    * Applies a change to a user's attributes atomically. Fails with 'overflow' (nothing changed) when
