@@ -1,6 +1,6 @@
 /**
- * MIGRATION.md is generated from the mapping tables: the file on disk must be what
- * renderMigration() renders now, its internal links must land, and every snippet in it must
+ * MIGRATION.md is generated from the mapping tables and the worked example: the file on disk must be
+ * what renderMigration() renders now, its internal links must land, and every snippet in it must
  * type-check against sig2rtm's own entry points.
  */
 
@@ -8,14 +8,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
 import { CALLBACKS } from '../../../src/mapping/callbacks';
+import { DEFAULT_COMPAT } from '../../../src/mapping/compat';
 import * as CodeMaps from '../../../src/mapping/code-maps';
 import { METHODS } from '../../../src/mapping/methods';
-import { CODE_FAMILIES, renderMigration } from '../../../src/mapping/render-migration';
+import { CODE_FAMILIES, GRADUAL_SNIPPETS, renderMigration } from '../../../src/mapping/render-migration';
 import { SEED_ROWS } from '../../../src/mapping/seeds';
 import { SNIPPETS, type Snippet } from '../../../src/mapping/snippets';
 
 const ROOT = resolve(__dirname, '../../..');
-const rendered = renderMigration();
+const workedExample = readFileSync(join(ROOT, 'examples/gradual-migration.ts'), 'utf8');
+const rendered = renderMigration({ workedExample });
 
 describe('MIGRATION.md', () => {
   test('is up to date with the tables', () => {
@@ -33,7 +35,7 @@ describe('MIGRATION.md', () => {
   });
 
   test('renders the same text every time', () => {
-    expect(renderMigration()).toBe(rendered);
+    expect(renderMigration({ workedExample })).toBe(rendered);
   });
 
   test('says it is generated, and by which command', () => {
@@ -73,8 +75,27 @@ describe('MIGRATION.md', () => {
     for (const f of CODE_FAMILIES) expect(rendered).toContain(`Table \`${f.mapName}\``);
   });
 
-  test('has the Gradual migration placeholder', () => {
-    expect(rendered).toContain('## Gradual migration\n\nSee the next chapter when available.');
+  test('Gradual migration: the three steps, every flag source, the fallback rule, the decision log, and the worked example verbatim', () => {
+    const start = rendered.indexOf('## Gradual migration\n');
+    const chapter = rendered.slice(start, rendered.indexOf('\n## ', start + 1));
+    expect(start).toBeGreaterThan(rendered.indexOf('## Compat options\n'));
+    expect(chapter).not.toContain('See the next chapter when available.');
+    expect(chapter.match(/^### .+$/gm)).toEqual([
+      '### Step 1: route each login with a feature flag',
+      '### Step 2: move code to the RTM API on the same login',
+      '### Step 3: switch compat options one at a time',
+      '### Worked example',
+    ]);
+    // Flag sources, fallback and timeout, decision log and counts.
+    for (const s of ['`true` / `false`', "`{ env: 'USE_SIG2RTM' }`", '`{ percentage: 10,', 'targetingKey: account', '`flagTimeoutMs` (default 2000 ms)', "`fallback` (default `'legacy'`", '`counts.fallback`', '`RoutingDecision`', '`signaling.counts`', '`signaling.getRtmClient()`', '`sharedChannels`', '202']) {
+      expect([s, chapter.includes(s)]).toEqual([s, true]);
+    }
+    expect(chapter).toMatch(/^\{"sig2rtm":"routing","account":"dave","route":"sig2rtm","reason":"rollout bucket \d+\.\d\d < 10%","ms":0\}$/m);
+    // Every compat option, one step each.
+    for (const option of Object.keys(DEFAULT_COMPAT)) expect([option, new RegExp(`^\\d+\\. \`${option}\`: `, 'm').test(chapter)]).toEqual([option, true]);
+    // The worked example, verbatim, as the chapter's last code block.
+    expect(chapter.trimEnd().endsWith('```ts\n' + workedExample.replace(/\r\n/g, '\n').trimEnd() + '\n```')).toBe(true);
+    for (const snippet of Object.values(GRADUAL_SNIPPETS)) expect(chapter).toContain('```ts\n' + snippet + '\n```');
   });
 });
 
@@ -113,12 +134,37 @@ function snippetModule(side: 'legacy' | 'rtm'): string {
   return [...imports, ...PRELUDE[side], '', ...bodies, ''].join('\n');
 }
 
+/** The Gradual migration chapter's code blocks, likewise (the worked example is compiled as examples/ by tsc). */
+function gradualModule(): string {
+  const imports = new Set<string>();
+  const bodies = Object.entries(GRADUAL_SNIPPETS).map(([name, text]) => {
+    const body = text.split('\n').filter((line) => {
+      if (!line.startsWith('import ')) return true;
+      imports.add(line.replace(/'sig2rtm\/(legacy|rtm)'/, (m) => SPECIFIERS[m] ?? m));
+      return false;
+    });
+    return [`export async function gradual_${name}(): Promise<void> {`, ...body.map((l) => `  ${l}`), '}'].join('\n');
+  });
+  const prelude = [
+    "import type { ICallBack as PreludeCallBack, LegacySignalingApi as PreludeLegacy, RoutedSignaling as PreludeRouted } from '../../../src/legacy';",
+    'declare const appId: string;',
+    'declare const token: string;',
+    'declare const account: string;',
+    'declare const originalSdk: PreludeLegacy;',
+    'declare const myCallbacks: PreludeCallBack;',
+    'declare const signaling: PreludeRouted;',
+    'declare const metrics: { increment(name: string): void };',
+  ];
+  return [...imports, ...prelude, '', ...bodies, ''].join('\n');
+}
+
 test('every snippet type-checks against sig2rtm', () => {
   const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(join(ROOT, 'tsconfig.json'), (f) => ts.sys.readFile(f)).config as object, ts.sys, ROOT);
   const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, noUnusedLocals: false };
   const virtual = new Map<string, string>([
     [join(HERE, '__snippets_legacy__.ts'), snippetModule('legacy')],
     [join(HERE, '__snippets_rtm__.ts'), snippetModule('rtm')],
+    [join(HERE, '__snippets_gradual__.ts'), gradualModule()],
   ]);
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
