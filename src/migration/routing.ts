@@ -98,14 +98,15 @@ export class RoutedSignaling {
     return this.callback;
   }
 
-  login(appId: string, account: string, token: string, uid = 0, deviceID = ''): void {
-    this.decideThen(account, (impl) => impl.login(appId, account, token, uid, deviceID));
+  // The arguments go on exactly as the app passed them (the original SDK sees an untouched call).
+  login(...args: Parameters<AgoraAPI['login']>): void {
+    this.decideThen(args[1], (impl) => impl.login(...args));
   }
 
-  login2(appId: string, account: string, token: string, uid = 0, deviceID = '', retry_time_in_s = 30, retry_count = 3): void {
-    this.decideThen(account, (impl) => {
-      if (impl.login2) impl.login2(appId, account, token, uid, deviceID, retry_time_in_s, retry_count);
-      else impl.login(appId, account, token, uid, deviceID);
+  login2(...args: Parameters<AgoraAPI['login2']>): void {
+    this.decideThen(args[1], (impl) => {
+      if (impl.login2) impl.login2(...args);
+      else impl.login(args[0], args[1], args[2], args[3], args[4]);
     });
   }
 
@@ -145,7 +146,9 @@ export class RoutedSignaling {
   }
 
   isOnline(): boolean {
-    return this.getStatus() === 2;
+    if (this.queue) return false;
+    const impl = this.impl();
+    return impl.isOnline ? impl.isOnline() : impl.getStatus() === 2;
   }
 
   getSdkVersion(): number {
