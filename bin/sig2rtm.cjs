@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The `sig2rtm` command: see `sig2rtm --help`.
-require('../dist/cli.js').main(process.argv.slice(2));
+require('../dist/cjs/cli.js').main(process.argv.slice(2));

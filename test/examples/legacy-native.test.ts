@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 function serve(): Promise<string> {
-  if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('dist/cli.js missing: run `npm run build` first');
+  if (!fs.existsSync(path.join(root, 'dist', 'cjs', 'cli.js'))) throw new Error('dist/cjs/cli.js missing: run `npm run build` first');
   server = spawn(process.execPath, [path.join(root, 'bin', 'sig2rtm.cjs'), 'serve', '--dev', '--store', 'memory', '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';

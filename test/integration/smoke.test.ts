@@ -1,3 +1,4 @@
+import type { RemoteInvitation } from '../../src/rtm';
 import { Harness, waitForEvent } from '../helpers/harness';
 
 const h = new Harness();
@@ -19,7 +20,7 @@ test('two clients exchange a peer message with hasPeerReceived', async () => {
 test('an invitation is accepted end to end and channel attributes notify members', async () => {
   const alice = await h.login('alice');
   const bob = await h.login('bob');
-  const received = waitForEvent<[import('../../src/rtm').RemoteInvitation]>(bob, 'RemoteInvitationReceived');
+  const received = waitForEvent<[RemoteInvitation]>(bob, 'RemoteInvitationReceived');
   const inv = alice.createLocalInvitation('bob');
   inv.content = 'join me';
   inv.channelId = 'room';

@@ -7,7 +7,8 @@ afterEach(() => h.stop());
 
 function recorder(): { cb: ICallBack; log: [string, ...unknown[]][] } {
   const log: [string, ...unknown[]][] = [];
-  const cb = new Proxy({} as ICallBack, {
+  const target: ICallBack = {};
+  const cb = new Proxy(target, {
     get: (_t, name: string) => (name === 'onLog' ? undefined : (...args: unknown[]) => log.push([name, ...args])),
   });
   return { cb, log };

@@ -1,5 +1,5 @@
 /**
- * The `sig2rtm` command as users run it (`node bin/sig2rtm.cjs …`, which runs dist/cli.js):
+ * The `sig2rtm` command as users run it (`node bin/sig2rtm.cjs …`, which runs dist/cjs/cli.js):
  * exit codes and messages for bad values, `sig2rtm token`, `--help`, and `serve --dev` from
  * start to SIGTERM.
  */
@@ -20,7 +20,7 @@ const CERT = '0123456789ABCDEF0123456789abcdef';
 
 let cwd: string;
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npx tsup` (npm test builds first)');
+  if (!fs.existsSync(path.join(ROOT, 'dist/cjs/cli.js'))) throw new Error('dist/cjs/cli.js is missing: run `npm run build` (npm test builds first)');
   // Any ./data the server makes goes here, not into the repository.
   cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sig2rtm-cli-'));
 });

@@ -95,7 +95,7 @@ function tempDir(): string {
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npx tsup` (npm test builds first)');
+  if (!fs.existsSync(path.join(ROOT, 'dist/cjs/cli.js'))) throw new Error('dist/cjs/cli.js is missing: run `npm run build` (npm test builds first)');
 });
 
 afterEach(async () => {
