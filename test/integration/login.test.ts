@@ -7,12 +7,12 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import AgoraRTM from '../../src/rtm';
-import type { RtmClient } from '../../src/rtm';
 import { ManualClock } from '../../src/rtm-core/clock';
 import { nodeTransport } from '../../src/rtm-core/client/transports/node';
 import type { TransportFactory } from '../../src/rtm-core/client/transports/transport';
 import { CutProxy } from '../helpers/cut-proxy';
 import { APP_ID, Harness, record, sleep, until, waitForEvent } from '../helpers/harness';
+import { failure, nameAndCode, states, type Failure, type StateLog } from '../helpers/failures';
 
 const CERT = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
@@ -23,36 +23,6 @@ afterEach(async () => {
   await proxy?.stop();
   proxy = undefined;
 });
-
-type StateLog = [string, string][];
-
-/** Every ConnectionStateChanged of `client`, as [state, reason]. */
-function states(client: RtmClient): StateLog {
-  const log: StateLog = [];
-  client.on('ConnectionStateChanged', (state, reason) => log.push([state, reason]));
-  return log;
-}
-
-interface Failure {
-  name: string;
-  code: number;
-  message: string;
-}
-
-/** The error `fn` throws or rejects with; fails the test when it succeeds. */
-async function failure(fn: () => unknown): Promise<Failure> {
-  let result: unknown;
-  try {
-    result = await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Error);
-    const e = err as Error & { code: number };
-    return { name: e.name, code: e.code, message: e.message };
-  }
-  throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
-}
-
-const nameAndCode = (f: Failure) => ({ name: f.name, code: f.code });
 
 /** A local port with nothing listening on it. */
 async function closedPort(): Promise<number> {

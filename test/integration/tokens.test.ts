@@ -10,10 +10,10 @@ import { RtmTokenBuilder as RtmTokenBuilder007 } from 'agora-token';
 import { AccessToken2, ServiceRtm } from 'agora-token/src/AccessToken2';
 import { RtmTokenBuilder as RtmTokenBuilder006 } from 'agora-token/src/RtmTokenBuilder';
 import SignalingToken from 'agora-token/src/SignalingToken';
-import type { RtmClient } from '../../src/rtm';
 import { ManualClock } from '../../src/rtm-core/clock';
 import { CutProxy } from '../helpers/cut-proxy';
 import { APP_ID, APP_ID_2, Harness, record, sleep, until, waitForEvent } from '../helpers/harness';
+import { failure, nameAndCode, states, type Failure, type StateLog } from '../helpers/failures';
 
 const CERT = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const OTHER_CERT = '1f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -27,31 +27,6 @@ afterEach(async () => {
   await proxy?.stop();
   proxy = undefined;
 });
-
-type StateLog = [string, string][];
-function states(client: RtmClient): StateLog {
-  const log: StateLog = [];
-  client.on('ConnectionStateChanged', (state, reason) => log.push([state, reason]));
-  return log;
-}
-
-interface Failure {
-  name: string;
-  code: number;
-  message: string;
-}
-async function failure(fn: () => unknown): Promise<Failure> {
-  let result: unknown;
-  try {
-    result = await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Error);
-    const e = err as Error & { code: number };
-    return { name: e.name, code: e.code, message: e.message };
-  }
-  throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
-}
-const nameAndCode = (f: Failure) => ({ name: f.name, code: f.code });
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 
