@@ -46,7 +46,18 @@ export class EngineContext {
     readonly fire: Fire,
   ) {}
 
-  readonly uidOf = (account: string): number => (this.compat.uids === 'zero' ? 0 : crc32(account) >>> 0);
+  /** The stable uid of an account (compat uids), cached: callbacks ask for it on every message. */
+  readonly uidOf = (account: string): number => {
+    if (this.compat.uids === 'zero') return 0;
+    let uid = this.uids.get(account);
+    if (uid === undefined) {
+      uid = crc32(account) >>> 0;
+      if (this.uids.size >= 10_000) this.uids.clear();
+      this.uids.set(account, uid);
+    }
+    return uid;
+  };
+  private readonly uids = new Map<string, number>();
 
   log(line: string): void {
     this.fire('onLog', `[sig2rtm] ${line}`);

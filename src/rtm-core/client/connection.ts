@@ -46,8 +46,20 @@ interface Pending {
   frame: ClientRequest;
   settle: (outcome: Outcome<RequestType>) => void;
   fail: (err: Error) => void;
-  timer: TimerHandle;
+  /** When it times out, ms. */
+  deadline: number;
 }
+
+/** Requests with one timeout, in deadline order, watched by one timer (not one timer per request). */
+interface TimeoutClass {
+  ms: number;
+  rids: number[];
+  head: number;
+  timer: TimerHandle | undefined;
+}
+
+/** How long a non-urgent acknowledgement may wait to cover more pushes. */
+const ACK_DELAY_MS = 100;
 
 /** Sentinel for a request that timed out, mapped per API by the caller. */
 export class RequestTimeout extends Error {
@@ -71,6 +83,7 @@ export class Link extends EventEmitter<LinkEvents> {
   private lastSeq = 0;
   private ackedSeq = 0;
   private ackScheduled = false;
+  private lazyAck: TimerHandle | undefined;
   private nextRid = 1;
   private readonly pending = new Map<number, Pending>();
   private attempt = 0;
@@ -148,6 +161,8 @@ export class Link extends EventEmitter<LinkEvents> {
   /** Closes everything and fails every pending request. */
   private teardown(): void {
     this.clock.clearTimeout(this.reconnectTimer);
+    this.clock.clearTimeout(this.lazyAck);
+    this.lazyAck = undefined;
     this.clock.clearTimeout(this.heartbeatTimer);
     this.reconnectTimer = undefined;
     this.heartbeatTimer = undefined;
@@ -157,9 +172,10 @@ export class Link extends EventEmitter<LinkEvents> {
     t?.close(1000, 'bye');
     for (const [rid, p] of this.pending) {
       this.pending.delete(rid);
-      this.clock.clearTimeout(p.timer);
       p.settle({ ok: false, code: 102, msg: 'not logged in' });
     }
+    for (const c of this.timeouts.values()) this.clock.clearTimeout(c.timer);
+    this.timeouts.clear();
     this.sid = undefined;
   }
 
@@ -234,7 +250,7 @@ export class Link extends EventEmitter<LinkEvents> {
       case 'push':
         if (frame.seq <= this.lastSeq) return; // already had it (replayed after a resume)
         this.lastSeq = frame.seq;
-        this.scheduleAck();
+        this.scheduleAck(frame.ev.e === 'peer');
         this.emit('push', frame.ev);
         return;
       case 'kick':
@@ -312,17 +328,33 @@ export class Link extends EventEmitter<LinkEvents> {
     this.setState(State.ABORTED, reason);
   }
 
-  private scheduleAck(): void {
-    if (this.ackScheduled) return;
-    this.ackScheduled = true;
-    // Acknowledge once per batch of frames, right after the batch is handled.
-    queueMicrotask(() => {
-      this.ackScheduled = false;
-      if (this.lastSeq > this.ackedSeq && this.transport) {
-        this.ackedSeq = this.lastSeq;
-        this.transport.send(encodeFrame({ t: 'ack', seq: this.lastSeq }));
-      }
-    });
+  /**
+   * Acknowledgements are cumulative, so one can cover many pushes. A peer message (or call signal)
+   * is acknowledged right after the batch of frames it came in, because its sender is waiting for
+   * `hasPeerReceived`; anything else (channel messages, member events, presence) waits up to
+   * ACK_DELAY_MS for company, which spares a 1,000-member channel 1,000 ack frames per message.
+   */
+  private scheduleAck(urgent: boolean): void {
+    if (urgent) {
+      if (this.ackScheduled) return;
+      this.ackScheduled = true;
+      queueMicrotask(() => {
+        this.ackScheduled = false;
+        this.flushAck();
+      });
+      return;
+    }
+    this.lazyAck ??= this.clock.setTimeout(() => {
+      this.lazyAck = undefined;
+      this.flushAck();
+    }, ACK_DELAY_MS);
+  }
+
+  private flushAck(): void {
+    if (this.lastSeq > this.ackedSeq && this.transport) {
+      this.ackedSeq = this.lastSeq;
+      this.transport.send(encodeFrame({ t: 'ack', seq: this.lastSeq }));
+    }
   }
 
   private startHeartbeat(): void {
@@ -371,20 +403,57 @@ export class Link extends EventEmitter<LinkEvents> {
     const rid = this.nextRid++;
     const frame = { ...body, rid } as unknown as ClientRequest;
     return new Promise<Outcome<T>>((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => {
-        this.pending.delete(rid);
-        reject(new RequestTimeout(`${frame.t} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(rid, { frame, settle: resolve as (o: Outcome<RequestType>) => void, fail: reject, timer });
+      this.pending.set(rid, { frame, settle: resolve as (o: Outcome<RequestType>) => void, fail: reject, deadline: this.clock.now() + timeoutMs });
+      this.watchTimeout(rid, timeoutMs);
       if (this.state === State.CONNECTED || this.restoring) this.transport?.send(encodeFrame(frame));
     });
+  }
+
+  private readonly timeouts = new Map<number, TimeoutClass>();
+
+  private watchTimeout(rid: number, timeoutMs: number): void {
+    let c = this.timeouts.get(timeoutMs);
+    if (!c) {
+      c = { ms: timeoutMs, rids: [], head: 0, timer: undefined };
+      this.timeouts.set(timeoutMs, c);
+    }
+    c.rids.push(rid);
+    if (c.timer === undefined) this.armTimeout(c);
+  }
+
+  /** Arms the class's timer for its first request still pending; expired ones fail on the way. */
+  private armTimeout(c: TimeoutClass): void {
+    const now = this.clock.now();
+    while (c.head < c.rids.length) {
+      const rid = c.rids[c.head] as number;
+      const p = this.pending.get(rid);
+      if (!p) {
+        c.head++; // answered meanwhile
+        continue;
+      }
+      if (p.deadline > now) {
+        if (c.head > 1024) {
+          c.rids = c.rids.slice(c.head);
+          c.head = 0;
+        }
+        c.timer = this.clock.setTimeout(() => {
+          c.timer = undefined;
+          this.armTimeout(c);
+        }, p.deadline - now);
+        return;
+      }
+      c.head++;
+      this.pending.delete(rid);
+      p.fail(new RequestTimeout(`${p.frame.t} timed out after ${c.ms} ms`));
+    }
+    c.rids = [];
+    c.head = 0;
   }
 
   private onResult(frame: Extract<ServerFrame, { t: 'res' }>): void {
     const p = this.pending.get(frame.rid);
     if (!p) return;
     this.pending.delete(frame.rid);
-    this.clock.clearTimeout(p.timer);
     p.settle(frame.ok ? { ok: true, data: frame.data as ResultMap[RequestType] } : { ok: false, code: frame.code, msg: frame.msg });
   }
 }

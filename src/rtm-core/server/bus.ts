@@ -50,14 +50,10 @@ export interface BusSnapshot {
   channels: { appId: string; channel: string; members: number }[];
 }
 
-type Timer = (fn: () => void, ms: number) => { cancel(): void };
-
 export class LocalBus implements Bus {
   private readonly byUser = new Map<string, Session>();
   private readonly byId = new Map<string, Session>();
   private readonly channels = new Map<string, Set<Session>>();
-
-  constructor(private readonly timer: Timer) {}
 
   register(session: Session): void {
     this.byUser.set(userKey(session.appId, session.uid), session);
@@ -84,14 +80,7 @@ export class LocalBus implements Bus {
     if (!session || session.ended) return Promise.resolve('absent');
     const seq = session.push(ev);
     if (!session.attached || session.presence !== 'ONLINE') return Promise.resolve('queued');
-    const acked = session.waitForAck(seq);
-    return new Promise<Delivery>((resolve) => {
-      const t = this.timer(() => resolve('unacked'), ackTimeoutMs);
-      void acked.then((ok) => {
-        t.cancel();
-        resolve(ok ? 'acked' : 'unacked');
-      });
-    });
+    return session.waitForAck(seq, ackTimeoutMs);
   }
 
   pushToUser(appId: string, uid: string, ev: EncodedEvent): void {

@@ -40,23 +40,34 @@ export class Connection implements Outlet {
   session: Session | undefined;
   loggingIn = false;
   closedByPeer = false;
-  readonly rates: RateLimiter<RateName>;
+  private rateLimiter: RateLimiter<RateName> | undefined;
   private badFrames = 0;
   private closing = false;
-  private readonly loginTimer: TimerHandle | undefined;
+  private loginTimer: TimerHandle | undefined;
   private readonly limits: ValidationLimits;
 
   constructor(
     private readonly core: RtmCore,
     private readonly socket: SocketLike,
   ) {
-    this.rates = new RateLimiter(core.options.rates);
     this.limits = core.options.limits;
     core.addConnection(this);
     core.options.observer.connectionOpened?.(this.id);
     this.loginTimer = core.clock.setTimeout(() => {
       if (!this.session) this.close(CloseCode.LOGIN_TIMEOUT, 'no login');
     }, core.options.timings.loginWithinMs);
+  }
+
+  /** Per-connection limits (logins); made on first use. */
+  get rates(): RateLimiter<RateName> {
+    this.rateLimiter ??= new RateLimiter(this.core.options.rates);
+    return this.rateLimiter;
+  }
+
+  /** Logged in: the "log in or be closed" timer is done with. */
+  loggedIn(): void {
+    this.core.clock.clearTimeout(this.loginTimer);
+    this.loginTimer = undefined;
   }
 
   send(data: WireData): void {

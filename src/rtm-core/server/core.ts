@@ -39,10 +39,7 @@ export class RtmCore implements CoreServices {
     this.options = resolveCoreOptions(options);
     this.clock = this.options.clock;
     this.store = options.store ?? new MemoryStore();
-    this.bus = new LocalBus((fn, ms) => {
-      const h = this.clock.setTimeout(fn, ms);
-      return { cancel: () => this.clock.clearTimeout(h) };
-    });
+    this.bus = new LocalBus();
     const t = this.options.timings;
     this.counts = new MemberCounts(this.clock, this.store, this.bus, {
       small: t.memberCountIntervalMs,
@@ -111,6 +108,7 @@ export class RtmCore implements CoreServices {
       const previous = resumable.outlet;
       if (previous && previous !== conn) previous.close(4001, 'session resumed on another connection');
       conn.session = resumable;
+      conn.loggedIn();
       this.reply(conn, req.rid, { sid: resumable.sid, resumed: true, hb: this.options.timings.heartbeatMs, now });
       observer.login?.('resumed', req.appId, req.uid, conn.id);
       resumable.attach(conn, req.resume.ack, now);
@@ -132,9 +130,10 @@ export class RtmCore implements CoreServices {
         await this.store.releaseSession(req.appId, req.uid, sid);
         return;
       }
-      const session = new Session(sid, req.appId, req.uid, this.clock.now(), this.options.rates);
+      const session = new Session(sid, req.appId, req.uid, this.clock.now(), this.options.rates, this.clock);
       this.bus.register(session);
       conn.session = session;
+      conn.loggedIn();
       this.reply(conn, req.rid, { sid, resumed: false, hb: this.options.timings.heartbeatMs, now: this.clock.now() });
       observer.login?.('ok', req.appId, req.uid, conn.id);
       session.attach(conn, undefined, this.clock.now());
@@ -159,8 +158,8 @@ export class RtmCore implements CoreServices {
     if (messages.length === 0) return this.store.removeOffline(appId, uid, upTo); // all expired
     let last = 0;
     for (const m of messages) last = session.push(encodeEvent({ e: 'peer', from: m.from, msg: m.msg, ts: m.ts, offline: true }));
-    void session.waitForAck(last).then(async (acked) => {
-      if (acked) await this.store.removeOffline(appId, uid, upTo);
+    void session.waitForAck(last).then(async (outcome) => {
+      if (outcome === 'acked') await this.store.removeOffline(appId, uid, upTo);
     });
   }
 

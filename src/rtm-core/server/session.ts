@@ -8,7 +8,7 @@
  * is what makes delivery exactly-once and in order across network drops.
  */
 
-import type { TimerHandle } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
 import { encodePush, type EncodedEvent, type WireData } from '../protocol/codec';
 import type { PeerOnlineStateName } from '../protocol/frames';
 import { RateLimiter } from '../rate-limit';
@@ -25,6 +25,12 @@ interface Pending {
   ev: EncodedEvent;
 }
 
+interface AckWaiter {
+  seq: number;
+  deadline: number;
+  resolve: (outcome: 'acked' | 'unacked') => void;
+}
+
 /** Results of recently answered requests, kept so that a request re-sent after a resume is answered, not redone. */
 const RECENT_RESULTS = 256;
 
@@ -35,7 +41,6 @@ export class Session {
   presence: Extract<PeerOnlineStateName, 'ONLINE' | 'UNREACHABLE'> = 'ONLINE';
   readonly channels = new Set<string>();
   readonly subscriptions = new Set<string>();
-  readonly rates: RateLimiter<RateName>;
   ended = false;
   /** Token expiry, ms since the epoch; undefined = never. */
   tokenExpiresAt: number | undefined;
@@ -44,20 +49,32 @@ export class Session {
 
   private seq = 0;
   private ackedUpTo = 0;
+  /** Unacknowledged pushes: `outbox[outboxHead…]` (the head moves instead of shifting the array). */
   private outbox: Pending[] = [];
-  private readonly ackWaiters = new Map<number, (acked: boolean) => void>();
-  private readonly recent = new Map<number, string>();
-  private readonly inflight = new Set<number>();
+  private outboxHead = 0;
+  /** Senders waiting for an acknowledgement, in seq (and so deadline) order. One timer for the head. */
+  private waiters: AckWaiter[] = [];
+  private waitersHead = 0;
+  private waitTimer: TimerHandle | undefined;
+  // Created on first use: an idle session (most of them) never needs these.
+  private rateLimiter: RateLimiter<RateName> | undefined;
+  private recent: Map<number, string> | undefined;
+  private inflight: Set<number> | undefined;
 
   constructor(
     readonly sid: string,
     readonly appId: string,
     readonly uid: string,
     now: number,
-    rates: Rates,
+    private readonly rateRules: Rates,
+    private readonly clock: Clock,
   ) {
     this.lastSeen = now;
-    this.rates = new RateLimiter(rates);
+  }
+
+  get rates(): RateLimiter<RateName> {
+    this.rateLimiter ??= new RateLimiter(this.rateRules);
+    return this.rateLimiter;
   }
 
   get attached(): boolean {
@@ -65,7 +82,7 @@ export class Session {
   }
 
   get outboxSize(): number {
-    return this.outbox.length;
+    return this.outbox.length - this.outboxHead;
   }
 
   /** Queues an event, sends it if a socket is attached, and returns its sequence number. */
@@ -76,26 +93,58 @@ export class Session {
     return seq;
   }
 
-  /** Settles true when the client acknowledges `seq`, false if the session ends first. */
-  waitForAck(seq: number): Promise<boolean> {
-    if (seq <= this.ackedUpTo) return Promise.resolve(true);
-    return new Promise((resolve) => this.ackWaiters.set(seq, resolve));
+  /**
+   * Settles 'acked' when the client acknowledges `seq`, 'unacked' after `timeoutMs` or when the
+   * session ends first. Without a timeout it waits as long as the session lives.
+   */
+  waitForAck(seq: number, timeoutMs = Infinity): Promise<'acked' | 'unacked'> {
+    if (seq <= this.ackedUpTo) return Promise.resolve('acked');
+    return new Promise((resolve) => {
+      this.waiters.push({ seq, deadline: this.clock.now() + timeoutMs, resolve });
+      if (this.waitTimer === undefined) this.armWaitTimer();
+    });
+  }
+
+  /** One timer, for the earliest deadline among the waiters. */
+  private armWaitTimer(): void {
+    let next = Infinity;
+    for (let i = this.waitersHead; i < this.waiters.length; i++) next = Math.min(next, this.waiters[i]?.deadline ?? Infinity);
+    if (next === Infinity) return;
+    this.waitTimer = this.clock.setTimeout(() => {
+      this.waitTimer = undefined;
+      const now = this.clock.now();
+      const keep: AckWaiter[] = [];
+      for (let i = this.waitersHead; i < this.waiters.length; i++) {
+        const w = this.waiters[i] as AckWaiter;
+        if (w.deadline <= now) w.resolve('unacked');
+        else keep.push(w);
+      }
+      this.waiters = keep;
+      this.waitersHead = 0;
+      this.armWaitTimer();
+    }, next - this.clock.now());
   }
 
   /** Cumulative acknowledgement from the client. */
   ack(seq: number): void {
     if (seq > this.seq || seq <= this.ackedUpTo) return; // the future, or old news
     this.ackedUpTo = seq;
-    let drop = 0;
-    while (drop < this.outbox.length && (this.outbox[drop]?.seq ?? Infinity) <= seq) drop++;
-    if (drop > 0) this.outbox = this.outbox.slice(drop);
-    if (this.ackWaiters.size > 0) {
-      for (const [s, resolve] of this.ackWaiters) {
-        if (s <= seq) {
-          this.ackWaiters.delete(s);
-          resolve(true);
-        }
-      }
+    while (this.outboxHead < this.outbox.length && (this.outbox[this.outboxHead]?.seq ?? Infinity) <= seq) this.outboxHead++;
+    if (this.outboxHead === this.outbox.length) {
+      this.outbox = [];
+      this.outboxHead = 0;
+    } else if (this.outboxHead > 1024) {
+      this.outbox = this.outbox.slice(this.outboxHead);
+      this.outboxHead = 0;
+    }
+    while (this.waitersHead < this.waiters.length && (this.waiters[this.waitersHead]?.seq ?? Infinity) <= seq) {
+      (this.waiters[this.waitersHead++] as AckWaiter).resolve('acked');
+    }
+    if (this.waitersHead === this.waiters.length) {
+      this.waiters = [];
+      this.waitersHead = 0;
+      this.clock.clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
     }
   }
 
@@ -104,7 +153,10 @@ export class Session {
     if (ackedSeq !== undefined) this.ack(ackedSeq);
     this.outlet = outlet;
     this.lastSeen = now;
-    for (const p of this.outbox) outlet.send(encodePush(p.seq, p.ev));
+    for (let i = this.outboxHead; i < this.outbox.length; i++) {
+      const p = this.outbox[i] as Pending;
+      outlet.send(encodePush(p.seq, p.ev));
+    }
   }
 
   detach(outlet: Outlet): void {
@@ -120,18 +172,20 @@ export class Session {
 
   /** 'new' when `rid` has not been seen; otherwise the request was answered (re-sends it) or is running. */
   begin(rid: number): 'new' | 'answered' | 'running' {
-    const done = this.recent.get(rid);
+    const done = this.recent?.get(rid);
     if (done !== undefined) {
       this.send(done);
       return 'answered';
     }
+    this.inflight ??= new Set();
     if (this.inflight.has(rid)) return 'running';
     this.inflight.add(rid);
     return 'new';
   }
 
   finish(rid: number, encodedResponse: string): void {
-    this.inflight.delete(rid);
+    this.inflight?.delete(rid);
+    this.recent ??= new Map();
     this.recent.set(rid, encodedResponse);
     if (this.recent.size > RECENT_RESULTS) {
       const oldest = this.recent.keys().next().value;
@@ -143,9 +197,13 @@ export class Session {
   /** Ends the session: every waiting sender hears "not received". */
   end(): void {
     this.ended = true;
-    for (const resolve of this.ackWaiters.values()) resolve(false);
-    this.ackWaiters.clear();
+    for (let i = this.waitersHead; i < this.waiters.length; i++) (this.waiters[i] as AckWaiter).resolve('unacked');
+    this.waiters = [];
+    this.waitersHead = 0;
+    this.clock.clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
     this.outbox = [];
+    this.outboxHead = 0;
     this.outlet = undefined;
   }
 }
