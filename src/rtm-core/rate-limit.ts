@@ -9,18 +9,22 @@ export interface RateRule {
 }
 
 export class SlidingWindow {
-  private readonly times: number[];
+  /** The last `limit` call times, as a ring that grows up to `limit` (a huge limit costs nothing up front). */
+  private readonly times: number[] = [];
   private next = 0;
 
-  constructor(private readonly rule: RateRule) {
-    this.times = new Array<number>(Math.max(1, rule.limit)).fill(Number.NEGATIVE_INFINITY);
-  }
+  constructor(private readonly rule: RateRule) {}
 
   /** Records a call at `now` and returns true, or returns false (recording nothing) when over the limit. */
   tryTake(now: number): boolean {
-    if (this.rule.limit <= 0) return false;
+    const { limit, windowMs } = this.rule;
+    if (limit <= 0) return false;
+    if (this.times.length < limit) {
+      this.times.push(now);
+      return true;
+    }
     const oldest = this.times[this.next] ?? Number.NEGATIVE_INFINITY;
-    if (now - oldest < this.rule.windowMs) return false;
+    if (now - oldest < windowMs) return false;
     this.times[this.next] = now;
     this.next = (this.next + 1) % this.times.length;
     return true;
