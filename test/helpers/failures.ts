@@ -31,3 +31,8 @@ export async function failure(fn: () => unknown): Promise<Failure> {
 }
 
 export const nameAndCode = (f: Failure) => ({ name: f.name, code: f.code });
+
+/** Asserts that `p` rejects with the given error class name and numeric code. */
+export async function rejectsWith(p: Promise<unknown>, name: string, code: number): Promise<void> {
+  expect(nameAndCode(await failure(() => p))).toEqual({ name, code });
+}

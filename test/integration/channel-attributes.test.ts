@@ -9,6 +9,7 @@ import type { ChannelAttributes, RtmChannel, RtmClient } from '../../src/rtm';
 import { ManualClock } from '../../src/rtm-core/clock';
 import type { ServerOptions } from '../../src/server';
 import { Harness, record, sleep, until, waitForEvent } from '../helpers/harness';
+import { rejectsWith } from '../helpers/failures';
 
 const h = new Harness();
 afterEach(() => h.stop());
@@ -21,19 +22,6 @@ const OPEN_RATES: ServerOptions['rates'] = {
   joinSame: { limit: 10_000, windowMs: 1000 },
 };
 
-async function failure(p: Promise<unknown>): Promise<{ name: string; code: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { name: string; code: number; message: string };
-  }
-  throw new Error('expected a rejection');
-}
-
-async function rejectsWith(p: Promise<unknown>, name: string, code: number): Promise<void> {
-  const err = await failure(p);
-  expect({ name: err.name, code: err.code }).toEqual({ name, code });
-}
 
 /** Polls an asynchronous condition (each check is a real request). */
 async function eventually(pred: () => Promise<boolean>, what: string, ms = 2000): Promise<void> {

@@ -10,6 +10,7 @@ import { ManualClock } from '../../src/rtm-core/clock';
 import type { ServerOptions } from '../../src/server';
 import { CutProxy } from '../helpers/cut-proxy';
 import { Harness, record, sleep, until } from '../helpers/harness';
+import { failure, rejectsWith } from '../helpers/failures';
 
 const h = new Harness();
 let proxy: CutProxy | undefined;
@@ -20,21 +21,6 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-/** The rejection of `p`, which must reject. */
-async function failure(p: Promise<unknown>): Promise<{ name: string; code: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { name: string; code: number; message: string };
-  }
-  throw new Error('expected a rejection');
-}
-
-/** Asserts that `p` rejects with the given error class name and numeric code. */
-async function rejectsWith(p: Promise<unknown>, name: string, code: number): Promise<void> {
-  const err = await failure(p);
-  expect({ name: err.name, code: err.code }).toEqual({ name, code });
-}
 
 const INVALID = ['RtmInvalidArgumentError', 3] as const;
 const OVERFLOW = ['RtmLimitExceededError', 4] as const;
@@ -118,7 +104,7 @@ describe('limits and argument checks', () => {
     await rejectsWith(alice.addOrUpdateLocalUserAttributes({ k: 'x'.repeat(8193) }), ...OVERFLOW);
     // Each value is fine, the sum (3 × 6001 bytes) is over 16384.
     await rejectsWith(alice.setLocalUserAttributes({ a: 'x'.repeat(6000), b: 'x'.repeat(6000), c: 'x'.repeat(6000) }), ...OVERFLOW);
-    const err = await failure(alice.setLocalUserAttributes(many(33)));
+    const err = await failure(() => alice.setLocalUserAttributes(many(33)));
     expect(err.message).toMatch(/^Error Code 4 - /);
     expect(await alice.getUserAttributes('alice')).toEqual({});
   });
@@ -186,7 +172,7 @@ describe('limits and argument checks', () => {
 
   test('reading an offline user: USER_NOT_FOUND (6), RtmUnavailableError, "The user requested is not online"', async () => {
     const alice = await h.login('alice');
-    const err = await failure(alice.getUserAttributes('nobody'));
+    const err = await failure(() => alice.getUserAttributes('nobody'));
     expect({ name: err.name, code: err.code }).toEqual({ name: 'RtmUnavailableError', code: 6 });
     expect(err.message).toContain('The user requested is not online');
     await rejectsWith(alice.getUserAttributesByKeys('nobody', ['a']), 'RtmUnavailableError', 6);

@@ -12,6 +12,23 @@ import type { RtmClient } from '../../rtm-core/client/client';
 import { isValidId } from '../../rtm-core/protocol/limits';
 import { describe, rtmCode, type EngineContext, type JoinedChannel } from './context';
 
+/**
+ * channelSetAttr / channelDelAttr / channelClearAttr on RTM, with notification so that members
+ * (the writer too) hear it as onChannelAttrUpdated.
+ */
+export async function writeChannelAttribute(
+  client: RtmClient,
+  op: 'channelSetAttr' | 'channelDelAttr' | 'channelClearAttr',
+  channelId: string,
+  key: string,
+  value: string,
+): Promise<void> {
+  const notify = { enableNotificationToChannelMembers: true };
+  if (op === 'channelSetAttr') await client.addOrUpdateChannelAttributes(channelId, { [key]: value }, notify);
+  else if (op === 'channelDelAttr') await client.deleteChannelAttributesByKeys(channelId, [key], notify);
+  else await client.clearChannelAttributes(channelId, notify);
+}
+
 export class LegacyChannels {
   constructor(private readonly ctx: EngineContext) {}
 
@@ -144,11 +161,8 @@ export class LegacyChannels {
     const ctx = this.ctx;
     const client = ctx.loggedIn(name);
     if (!client) return;
-    const notify = { enableNotificationToChannelMembers: true };
     try {
-      if (name === 'channelSetAttr') await client.addOrUpdateChannelAttributes(channelId, { [key]: value }, notify);
-      else if (name === 'channelDelAttr') await client.deleteChannelAttributesByKeys(channelId, [key], notify);
-      else await client.clearChannelAttributes(channelId, notify);
+      await writeChannelAttribute(client, name, channelId, key, value);
     } catch (err) {
       ctx.error(name, legacyCode(attributeFailure, rtmCode(err) ?? 2, AgoraECode.GENERAL_E_FAILED), describe(err));
     }

@@ -13,7 +13,7 @@ import type { Sig2rtmClientConfig } from '../../rtm-core/client/config';
 import { LegacyCalls } from './calls';
 import { LegacyChannels } from './channels';
 import { EngineContext } from './context';
-import { runInvoke } from './invoke';
+import { invokeTable, runInvoke, type InvokeTable } from './invoke';
 import { LegacyMessaging } from './messaging';
 import { LegacySession } from './session';
 import { LegacyUserState } from './user-state';
@@ -41,6 +41,7 @@ export class LegacyEngine {
   readonly users: LegacyUserState;
   readonly calls: LegacyCalls;
   private unbindClient: (() => void) | undefined;
+  private readonly rpcs: InvokeTable;
 
   constructor(
     fire: Fire,
@@ -54,6 +55,7 @@ export class LegacyEngine {
     this.channels = new LegacyChannels(this.ctx);
     this.users = new LegacyUserState(this.ctx);
     this.calls = new LegacyCalls(this.ctx);
+    this.rpcs = invokeTable(this.ctx, this.channels);
     this.session = new LegacySession(this.ctx, {
       clientFor: (id) => this.clientFor(id),
       endSession: () => {
@@ -100,7 +102,7 @@ export class LegacyEngine {
   async invoke(name: string, req: string, callID: string): Promise<void> {
     const client = this.ctx.loggedIn('invoke');
     if (!client) return;
-    const [err, resp] = await runInvoke(this.ctx, this.channels, client, name, req);
+    const [err, resp] = await runInvoke(this.rpcs, client, name, req);
     this.ctx.fire('onInvokeRet', callID, err, resp);
   }
 

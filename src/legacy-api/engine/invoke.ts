@@ -7,7 +7,8 @@
 
 import type { RtmClient } from '../../rtm-core/client/client';
 import { describe, type EngineContext } from './context';
-import type { LegacyChannels } from './channels';
+import { writeChannelAttribute, type LegacyChannels } from './channels';
+import { readUserAttributes, writeOwnAttribute } from './user-state';
 
 export const INVOKE_PREFIX = 'io.agora.signal.';
 
@@ -32,7 +33,6 @@ export function invokeTable(ctx: EngineContext, channels: LegacyChannels) {
     const list = members.slice(0, limit).map((m) => [m, ctx.uidOf(m)]);
     return { num: members.length, list };
   };
-  const notify = { enableNotificationToChannelMembers: true };
   return {
     user_query_user_status: async (client, req) => {
       const account = str(req, 'account');
@@ -40,21 +40,16 @@ export function invokeTable(ctx: EngineContext, channels: LegacyChannels) {
       return { status: r[account] === true ? 1 : 0 };
     },
     user_set_attr: async (client, req) => {
-      const name = str(req, 'name');
-      const value = typeof req.value === 'string' ? req.value : '';
-      if (value === '') await client.deleteLocalUserAttributesByKeys([name]);
-      else await client.addOrUpdateLocalUserAttributes({ [name]: value });
-      if (value === '') ctx.myAttributes.delete(name);
-      else ctx.myAttributes.set(name, value);
+      await writeOwnAttribute(ctx, client, str(req, 'name'), typeof req.value === 'string' ? req.value : '');
       return {};
     },
     user_get_attr: async (client, req) => {
       const name = str(req, 'name');
-      const attrs = await readUser(client, str(req, 'account'), [name]);
+      const attrs = await readUserAttributes(client, str(req, 'account'), [name]);
       return { value: attrs[name] ?? '' };
     },
     user_get_attr_all: async (client, req) => {
-      const attrs = await readUser(client, str(req, 'account'));
+      const attrs = await readUserAttributes(client, str(req, 'account'));
       return { json: JSON.stringify(attrs) };
     },
     channel_query_num: async (client, req) => {
@@ -70,15 +65,15 @@ export function invokeTable(ctx: EngineContext, channels: LegacyChannels) {
     channel_query_userlist: userList,
     channel_query_userlist_all: userList,
     channel_set_attr: async (client, req) => {
-      await client.addOrUpdateChannelAttributes(str(req, 'channel'), { [str(req, 'name')]: str(req, 'value') }, notify);
+      await writeChannelAttribute(client, 'channelSetAttr', str(req, 'channel'), str(req, 'name'), str(req, 'value'));
       return {};
     },
     channel_del_attr: async (client, req) => {
-      await client.deleteChannelAttributesByKeys(str(req, 'channel'), [str(req, 'name')], notify);
+      await writeChannelAttribute(client, 'channelDelAttr', str(req, 'channel'), str(req, 'name'), '');
       return {};
     },
     channel_clear_attr: async (client, req) => {
-      await client.clearChannelAttributes(str(req, 'channel'), notify);
+      await writeChannelAttribute(client, 'channelClearAttr', str(req, 'channel'), '', '');
       return {};
     },
   } satisfies Record<InvokeName, Rpc>;
@@ -92,20 +87,12 @@ export const INVOKE_NAMES = [
 ] as const;
 export type InvokeName = (typeof INVOKE_NAMES)[number];
 
-async function readUser(client: RtmClient, account: string, keys?: string[]): Promise<Record<string, string>> {
-  try {
-    return keys ? await client.getUserAttributesByKeys(account, keys) : await client.getUserAttributes(account);
-  } catch (err) {
-    if ((err as { code?: number }).code === 6) return {}; // not online: no attributes
-    throw err;
-  }
-}
-
 /** Runs an RPC by its full name; resolves with `[err, respJson]`. */
-export async function runInvoke(ctx: EngineContext, channels: LegacyChannels, client: RtmClient, name: string, reqJson: string): Promise<[string, string]> {
+export type InvokeTable = ReturnType<typeof invokeTable>;
+
+export async function runInvoke(table: InvokeTable, client: RtmClient, name: string, reqJson: string): Promise<[string, string]> {
   if (!name.startsWith(INVOKE_PREFIX)) return ['unknown function', JSON.stringify({ result: 'failed', reason: `unknown function ${name}` })];
   const fn = name.slice(INVOKE_PREFIX.length);
-  const table = invokeTable(ctx, channels);
   if (!Object.prototype.hasOwnProperty.call(table, fn)) {
     return ['unknown function', JSON.stringify({ result: 'failed', reason: `unknown function ${name}` })];
   }

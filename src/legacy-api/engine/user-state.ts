@@ -10,6 +10,25 @@ import type { RtmClient } from '../../rtm-core/client/client';
 import { AttributeOperationError } from '../../rtm-core/protocol/codes';
 import { describe, rtmCode, type EngineContext } from './context';
 
+/** Sets one of the user's own attributes (an empty value deletes it) and keeps the instance's copy. */
+export async function writeOwnAttribute(ctx: EngineContext, client: RtmClient, name: string, value: string): Promise<void> {
+  // Legacy had no delete call: setting an empty value removed the attribute (RTM values cannot be empty).
+  if (value === '') await client.deleteLocalUserAttributesByKeys([name]);
+  else await client.addOrUpdateLocalUserAttributes({ [name]: value });
+  if (value === '') ctx.myAttributes.delete(name);
+  else ctx.myAttributes.set(name, value);
+}
+
+/** A user's attributes; a user who is not online has none (legacy answered; RTM fails USER_NOT_FOUND). */
+export async function readUserAttributes(client: RtmClient, account: string, keys?: string[]): Promise<Record<string, string>> {
+  try {
+    return keys ? await client.getUserAttributesByKeys(account, keys) : await client.getUserAttributes(account);
+  } catch (err) {
+    if (rtmCode(err) === AttributeOperationError.USER_NOT_FOUND) return {};
+    throw err;
+  }
+}
+
 export class LegacyUserState {
   constructor(private readonly ctx: EngineContext) {}
 
@@ -18,11 +37,7 @@ export class LegacyUserState {
     const client = ctx.loggedIn('setAttr');
     if (!client) return;
     try {
-      // Legacy had no delete call: setting an empty value removed the attribute.
-      if (value === '') await client.deleteLocalUserAttributesByKeys([name]);
-      else await client.addOrUpdateLocalUserAttributes({ [name]: value });
-      if (value === '') ctx.myAttributes.delete(name);
-      else ctx.myAttributes.set(name, value);
+      await writeOwnAttribute(ctx, client, name, value);
     } catch (err) {
       ctx.error('setAttr', legacyCode(attributeFailure, rtmCode(err) ?? 2, AgoraECode.GENERAL_E_FAILED), describe(err));
     }
@@ -46,14 +61,12 @@ export class LegacyUserState {
     if (attrs) ctx.fire('onUserAttrAllResult', account, JSON.stringify(attrs));
   }
 
-  /** Reads attributes; a user who is not online has none (legacy answered; RTM fails USER_NOT_FOUND). */
+  /** Reads attributes, reporting a failure as `onError(method, …)`. */
   private async read(method: string, client: RtmClient, account: string, keys?: string[]): Promise<Record<string, string> | undefined> {
     try {
-      return keys ? await client.getUserAttributesByKeys(account, keys) : await client.getUserAttributes(account);
+      return await readUserAttributes(client, account, keys);
     } catch (err) {
-      const code = rtmCode(err);
-      if (code === AttributeOperationError.USER_NOT_FOUND) return {};
-      this.ctx.error(method, legacyCode(attributeFailure, code ?? 2, AgoraECode.GENERAL_E_FAILED), describe(err));
+      this.ctx.error(method, legacyCode(attributeFailure, rtmCode(err) ?? 2, AgoraECode.GENERAL_E_FAILED), describe(err));
       return undefined;
     }
   }

@@ -70,6 +70,13 @@ function checkMessage(msg: unknown, maxBytes: number, callBytes = 8192): string 
   return 'msg.type must be TEXT, RAW or CALL';
 }
 
+/** A channel message (from a member or, with the extension, from outside): text or raw, never a call signal. */
+function checkChannelMessage(f: Fields, l: ValidationLimits): string | null {
+  if (!isValidId(f.ch)) return 'invalid channel id';
+  if ((f.msg as Fields | null)?.type === 'CALL') return 'call signals go to peers, not channels';
+  return checkMessage(f.msg, l.messageBytes);
+}
+
 type AttributeLimits = Limits['userAttributes'];
 
 /** Keys to read: 1–`max` strings of 1–32 characters. */
@@ -143,11 +150,7 @@ const RULES: Record<RequestType, Rule> = {
   leave: { code: LeaveChannelError.FAILURE, check: (f) => (isValidId(f.ch) ? null : 'invalid channel id') },
   chmsg: {
     code: ChannelMessageError.INVALID_MESSAGE,
-    check: (f, l) => {
-      if (!isValidId(f.ch)) return 'invalid channel id';
-      if ((f.msg as Fields | null)?.type === 'CALL') return 'call signals go to peers, not channels';
-      return checkMessage(f.msg, l.messageBytes);
-    },
+    check: checkChannelMessage,
   },
   members: { code: GetMembersError.FAILURE, check: (f) => (isValidId(f.ch) ? null : 'invalid channel id') },
   counts: {
@@ -174,11 +177,7 @@ const RULES: Record<RequestType, Rule> = {
   },
   chmsgOut: {
     code: ChannelMessageError.INVALID_MESSAGE,
-    check: (f, l) => {
-      if (!isValidId(f.ch)) return 'invalid channel id';
-      if ((f.msg as Fields | null)?.type === 'CALL') return 'call signals go to peers, not channels';
-      return checkMessage(f.msg, l.messageBytes);
-    },
+    check: checkChannelMessage,
   },
   membersOut: { code: GetMembersError.FAILURE, check: (f) => (isValidId(f.ch) ? null : 'invalid channel id') },
   cattrGet: {

@@ -81,10 +81,6 @@ export class Session {
     return this.outlet !== undefined;
   }
 
-  get outboxSize(): number {
-    return this.outbox.length - this.outboxHead;
-  }
-
   /** Queues an event, sends it if a socket is attached, and returns its sequence number. */
   push(ev: EncodedEvent): number {
     const seq = ++this.seq;
