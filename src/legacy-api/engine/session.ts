@@ -13,8 +13,6 @@ import { describe, rtmCode, type EngineContext } from './context';
 
 /** Legacy documented defaults for login retries (login2's retry_time_in_s and retry_count). */
 export const LOGIN_RETRY_DEFAULTS = { seconds: 30, count: 3 };
-/** RTM refuses a login within 500 ms of the previous one; legacy allowed logout-then-login at once. */
-const RTM_LOGIN_INTERVAL_MS = 500;
 
 /** Failures worth another try: the network, not the credentials. */
 const RETRYABLE = new Set<number>([LoginError.TIMEOUT, LoginError.UNKNOWN, LoginError.REJECTED, LoginError.TOO_OFTEN]);
@@ -33,7 +31,6 @@ export class LegacySession {
   reconnectLimitMs: number | undefined;
   private giveUpTimer: ReturnType<EngineContext['clock']['setTimeout']> | undefined;
   private attempt = 0;
-  private lastLoginAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -68,10 +65,14 @@ export class LegacySession {
 
   private async run(client: RtmClient, account: string, token: string | undefined, attempt: number, deadline: number, count: number, tries: number): Promise<void> {
     const ctx = this.ctx;
-    const wait = this.lastLoginAt + RTM_LOGIN_INTERVAL_MS - ctx.clock.now();
-    if (wait > 0) await this.sleep(wait);
+    // RTM refuses a login within 500 ms of the previous one; legacy allowed logout-then-login at once.
+    // The client's own record decides (a copy here drifted from it by a millisecond), and a timer may
+    // fire a millisecond early, so the wait is checked again after each sleep.
+    for (let wait = client.internals.loginAllowedAt() - ctx.clock.now(); wait > 0; wait = client.internals.loginAllowedAt() - ctx.clock.now()) {
+      await this.sleep(wait);
+      if (attempt !== this.attempt || ctx.status !== 1) return; // cancelled by logout
+    }
     if (attempt !== this.attempt || ctx.status !== 1) return; // cancelled by logout
-    this.lastLoginAt = ctx.clock.now();
     try {
       await client.login(token === undefined ? { uid: account } : { uid: account, token });
     } catch (err) {

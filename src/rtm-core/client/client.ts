@@ -85,6 +85,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
         if (st !== ConnectionState.CONNECTED && st !== ConnectionState.RECONNECTING) throw errorFor(table, code, 'not logged in');
       },
       takeSend: () => this.sendWindow.tryTake(this.clock.now()),
+      loginAllowedAt: () => this.lastLoginAt + LOGIN_INTERVAL_MS,
     };
     this.attributes = new AttributeApi(this.internals);
     this.invitations = new Invitations(this.internals, cfg.clock, cfg.invitation, {

@@ -21,4 +21,6 @@ export interface ClientInternals {
   requireLoggedIn(table: Readonly<Record<string, number>>, code: number): void;
   /** One message against the client's 180 per 3 s; false when over. */
   takeSend(): boolean;
+  /** The earliest time (client clock) at which `login` will not fail TOO_OFTEN. */
+  loginAllowedAt(): number;
 }
