@@ -7,6 +7,7 @@
 import { Command, Option } from 'commander';
 import { ConfigError, OPTION_SPECS, loadConfig } from './config';
 import { mintToken, type TokenKind } from './mint-token';
+import { guardProcess } from './process-guard';
 import { startService, type ServiceExtras } from './service';
 
 const VERSION = '0.1.0';
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIO): Command {
     }
     const config = loadConfig({ file: typeof opts.config === 'string' ? opts.config : undefined, env: io.env, flags });
     const service = await startService(config, io.extras);
+    guardProcess(service.server.core.options.observer);
     io.stdout(`sig2rtm listening on ${service.url}`);
     const stop = () => {
       void service.shutdown().then(() => io.exit(0));

@@ -154,7 +154,7 @@ export function defaultConfig(): ServiceConfig {
 
 /** Parses one raw value for `spec`, or throws a ConfigError naming the option as `source` calls it. */
 function parseValue(s: OptionSpec, raw: unknown, source: string): unknown {
-  const fail = (why: string) => new ConfigError(`${source}: ${why}, got ${JSON.stringify(raw)}`);
+  const fail = (why: string) => new ConfigError(`${source}: ${why}, got ${shown(s, raw)}`);
   switch (s.kind) {
     case 'int': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
@@ -194,6 +194,23 @@ function parseValue(s: OptionSpec, raw: unknown, source: string): unknown {
 }
 
 const APP_ID = /^[0-9A-Za-z]{32}$/;
+
+/**
+ * A raw value as an error message may show it: certificates and the admin token never appear on
+ * stderr or in logs (a bad second --app must not print the first app's certificate).
+ */
+function shown(s: OptionSpec, raw: unknown): string {
+  if (s.path[0] === 'adminToken') return '(hidden)';
+  if (s.kind !== 'apps') return JSON.stringify(raw);
+  const hide = (item: unknown) => {
+    const [id, ...rest] = String(item).trim().split(':');
+    return rest.length > 0 ? `${id ?? ''}:(certificate hidden)` : (id ?? '');
+  };
+  if (Array.isArray(raw)) return JSON.stringify(raw.map(hide));
+  if (typeof raw === 'string') return JSON.stringify(raw.split(',').map(hide).join(','));
+  if (typeof raw === 'object' && raw !== null) return `{${Object.keys(raw).map((k) => JSON.stringify(k)).join(', ')}} (certificates hidden)`;
+  return '(hidden)';
+}
 
 function parseApps(raw: unknown, fail: (why: string) => ConfigError): Record<string, { certificate?: string }> {
   const out: Record<string, { certificate?: string }> = {};

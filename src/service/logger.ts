@@ -24,6 +24,7 @@ export function loggingObserver(log: Logger): CoreObserver {
     invalid: (kind, conn, detail) => log.warn({ conn, kind, detail }, 'invalid input'),
     rateLimited: (type) => log.debug({ type }, 'rate limited'),
     sessionEnded: (appId, uid, why) => log.info({ appId, uid, why }, 'session ended'),
+    fault: (where, err, context) => log.error({ where, err, ...context }, 'fault contained'),
   };
 }
 

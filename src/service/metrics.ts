@@ -30,6 +30,7 @@ export function createMetrics(): Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const faults = new client.Counter({ name: 'sig2rtm_faults_total', help: 'Contained faults (store errors, failed handlers, bad HTTP requests that threw), by place', labelNames: ['where'], registers: [registry] });
   const sessionsEnded = new client.Counter({ name: 'sig2rtm_sessions_ended_total', help: 'Sessions ended, by reason', labelNames: ['reason'], registers: [registry] });
   let core: RtmCore | undefined;
   new client.Gauge({
@@ -61,6 +62,7 @@ export function createMetrics(): Metrics {
     invalid: (kind) => invalid.inc({ kind }),
     delivered: (kind, ms) => latency.observe({ kind }, ms / 1000),
     sessionEnded: (_app, _uid, why) => sessionsEnded.inc({ reason: why }),
+    fault: (where) => faults.inc({ where }),
   };
   return {
     registry,

@@ -8,6 +8,7 @@ import type http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { RtmCore } from '../rtm-core/server/core';
 import type { Metrics } from './metrics';
+import { requestTarget } from './request-target';
 
 export interface RouteContext {
   core: () => RtmCore | undefined;
@@ -30,7 +31,11 @@ function authorized(req: http.IncomingMessage, token: string | undefined): boole
 
 export function opsRoutes(ctx: RouteContext): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = requestTarget(req);
+    if (!url) {
+      json(res, 400, { error: 'malformed request target' });
+      return true;
+    }
     const core = ctx.core();
     switch (url.pathname) {
       case '/healthz':
@@ -42,7 +47,10 @@ export function opsRoutes(ctx: RouteContext): (req: http.IncomingMessage, res: h
       case '/metrics':
         ctx.metrics.registry.metrics().then(
           (text) => res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType }).end(text),
-          (err: unknown) => res.writeHead(500).end(String(err)),
+          (err: unknown) => {
+            ctx.core()?.options.observer.fault?.('http.metrics', err);
+            res.writeHead(500).end('metrics unavailable');
+          },
         );
         return true;
     }
@@ -65,7 +73,15 @@ export function opsRoutes(ctx: RouteContext): (req: http.IncomingMessage, res: h
     else if (url.pathname === '/admin/kick' && req.method === 'POST') {
       const uid = url.searchParams.get('uid');
       if (appId === undefined || uid === null) json(res, 400, { error: 'appId and uid are required' });
-      else core.kick(appId, uid).then((kicked) => json(res, kicked ? 200 : 404, { kicked }), (err: unknown) => json(res, 500, { error: String(err) }));
+      else {
+        core.kick(appId, uid).then(
+          (kicked) => json(res, kicked ? 200 : 404, { kicked }),
+          (err: unknown) => {
+            core.options.observer.fault?.('http.admin.kick', err, { appId, uid });
+            json(res, 500, { error: 'kick failed' });
+          },
+        );
+      }
     } else json(res, 404, { error: 'unknown admin route' });
     return true;
   };

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
+import { requestTarget } from './request-target';
 
 const FILES: Record<string, { file: string[]; type: string }> = {
   '/sdk/AgoraSig.js': { file: ['dist', 'browser', 'AgoraSig.js'], type: 'text/javascript' },
@@ -33,7 +34,8 @@ export function packageRoot(from = __dirname): string {
 export function staticRoutes(root = packageRoot()): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const entry = FILES[new URL(req.url ?? '/', 'http://x').pathname];
+    const target = requestTarget(req);
+    const entry = target && Object.hasOwn(FILES, target.pathname) ? FILES[target.pathname] : undefined;
     if (!entry) return false;
     fs.readFile(path.join(root, ...entry.file), (err, body) => {
       if (err) {

@@ -20,4 +20,10 @@ export interface CoreObserver {
   delivered?(kind: 'peer', ms: number): void;
   /** A session ended. */
   sessionEnded?(appId: string, uid: string, why: string): void;
+  /**
+   * Something failed that no client caused on purpose (a store error, a bug): it was contained —
+   * the request concerned got an error, the process goes on. `where` names the place (for a metric
+   * label), `context` says what it concerned (for the log).
+   */
+  fault?(where: string, err: unknown, context?: Record<string, unknown>): void;
 }

@@ -104,6 +104,7 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     offlineMessaging: options.offlineMessaging ?? true,
     maxBadFrames: options.maxBadFrames ?? 20,
     clock: options.clock ?? systemClock,
-    observer: options.observer ?? {},
+    // Contained faults are never silent: without a hook of the embedder's, they go to stderr.
+    observer: { fault: (where, err, context) => console.error('[sig2rtm] fault contained in', where, context ?? '', err), ...options.observer },
   };
 }

@@ -46,8 +46,15 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
   await core.start();
   const path = options.path ?? '/rtm';
   const route = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (options.httpHandler?.(req, res)) return;
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    try {
+      if (options.httpHandler?.(req, res)) return;
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    } catch (err) {
+      // No request may end the process: a handler that throws is logged, counted and answered.
+      core.options.observer.fault?.('http', err, { method: req.method, url: req.url });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('internal error\n');
+    }
   };
   const httpServer: http.Server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, route) : http.createServer(route);
   const wss = new WebSocketServer({ server: httpServer, path, maxPayload: options.maxFrameBytes ?? 256 * 1024 });
@@ -59,7 +66,14 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
       },
       close: (code, reason) => ws.close(code, reason),
     });
-    ws.on('message', (data, isBinary) => conn.receive(isBinary ? toBytes(data) : toBytes(data).toString('utf8')));
+    ws.on('message', (data, isBinary) => {
+      try {
+        conn.receive(isBinary ? toBytes(data) : toBytes(data).toString('utf8'));
+      } catch (err) {
+        // Connection.receive contains what it knows of; this catches what it does not.
+        core.options.observer.fault?.('frame', err, { conn: conn.id });
+      }
+    });
     ws.on('close', () => conn.closed());
     // Errors (bad UTF-8, oversize frames) are followed by 'close'; ws has already answered the peer.
     ws.on('error', () => undefined);
