@@ -99,6 +99,7 @@ const TIMING_HELP = {
   memberCountIntervalMs: 'MemberCountUpdated at most once per this interval (<= 512 members)',
   memberCountIntervalLargeMs: 'MemberCountUpdated interval above 512 members',
   channelAttributesTtlMs: "channel attributes outlive the channel's last member by this long",
+  closeGraceMs: 'a socket the server closes is cut off if the client has not finished the close by then',
 } satisfies Record<keyof typeof DEFAULT_TIMINGS, string>;
 
 const RATE_HELP = {

@@ -16,7 +16,10 @@ import type { Outlet, Session } from './session';
 /** What a transport must provide for a connection. */
 export interface SocketLike {
   send(data: WireData): void;
+  /** Starts the closing handshake. */
   close(code: number, reason: string): void;
+  /** Drops the connection at once (a peer that ignores the close frame). */
+  terminate?(): void;
 }
 
 /** Close codes we use (4000–4999 are for applications). */
@@ -44,6 +47,7 @@ export class Connection implements Outlet {
   private badFrames = 0;
   private closing = false;
   private loginTimer: TimerHandle | undefined;
+  private closeTimer: TimerHandle | undefined;
   private readonly limits: ValidationLimits;
 
   constructor(
@@ -53,9 +57,16 @@ export class Connection implements Outlet {
     this.limits = core.options.limits;
     core.addConnection(this);
     core.options.observer.connectionOpened?.(this.id);
-    this.loginTimer = core.clock.setTimeout(() => {
+    this.armLoginDeadline();
+  }
+
+  /** Log in within `loginWithinMs` or be closed: at connection, and again after a logout. */
+  armLoginDeadline(): void {
+    this.core.clock.clearTimeout(this.loginTimer);
+    this.loginTimer = this.core.clock.setTimeout(() => {
+      this.loginTimer = undefined;
       if (!this.session) this.close(CloseCode.LOGIN_TIMEOUT, 'no login');
-    }, core.options.timings.loginWithinMs);
+    }, this.core.options.timings.loginWithinMs);
   }
 
   /** Per-connection limits (logins); made on first use. */
@@ -74,10 +85,21 @@ export class Connection implements Outlet {
     if (!this.closing) this.socket.send(data);
   }
 
+  /**
+   * Closes the connection: nothing it sends from now on is handled, and a peer that does not finish
+   * the closing handshake within `closeGraceMs` is cut off.
+   */
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
     this.socket.close(code, reason);
+    if (this.socket.terminate) {
+      const terminate = this.socket.terminate.bind(this.socket);
+      this.closeTimer = this.core.clock.setTimeout(() => {
+        this.closeTimer = undefined;
+        terminate();
+      }, this.core.options.timings.closeGraceMs);
+    }
   }
 
   reply(rid: number, body: { ok: true; data: unknown } | { ok: false; code: number; msg: string }): void {
@@ -86,6 +108,10 @@ export class Connection implements Outlet {
 
   /** A frame arrived. */
   receive(data: WireData): void {
+    // Closing (kicked, replaced, timed out, too many errors): whatever still arrives is ignored.
+    if (this.closing) return;
+    // The session ended under this socket without closing it: forget it; requests now get 102.
+    if (this.session?.ended) this.session = undefined;
     let value: unknown;
     try {
       value = decodeFrame(data);
@@ -133,6 +159,9 @@ export class Connection implements Outlet {
     this.closedByPeer = true;
     this.closing = true;
     this.core.clock.clearTimeout(this.loginTimer);
+    this.core.clock.clearTimeout(this.closeTimer);
+    this.loginTimer = undefined;
+    this.closeTimer = undefined;
     this.core.removeConnection(this);
     this.core.options.observer.connectionClosed?.(this.id);
   }

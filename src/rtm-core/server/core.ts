@@ -175,6 +175,8 @@ export class RtmCore implements CoreServices {
     if (!session) return conn.reply(req.rid, { ok: false, code: LogoutError.USER_NOT_LOGGED_IN, msg: 'not logged in' });
     conn.session = undefined;
     conn.reply(req.rid, { ok: true, data: null });
+    // Logged out, still connected: log in again within the deadline or be closed.
+    conn.armLoginDeadline();
     await this.endSession(session, 'logout');
   }
 
@@ -182,6 +184,7 @@ export class RtmCore implements CoreServices {
 
   /** Runs a request of a logged-in session; the answer goes to whichever socket the session has then. */
   handle(session: Session, req: Exclude<ClientRequest, { t: 'login' | 'logout' }>): void {
+    if (session.ended) return; // nothing an ended session sends is handled (Connection answers 102)
     if (session.begin(req.rid) !== 'new') return;
     const ctx: HandlerContext = { core: this, session };
     const handler = handlers[req.t] as (c: HandlerContext, r: typeof req) => Promise<unknown>;

@@ -56,6 +56,8 @@ export const DEFAULT_TIMINGS = {
    * "a couple of minutes" without a figure; we take 2 minutes.
    */
   channelAttributesTtlMs: 120_000,
+  /** A socket the server closes (kick, replaced login, timeout) is cut off if the peer has not finished the close by then. */
+  closeGraceMs: 2000,
 };
 export type Timings = typeof DEFAULT_TIMINGS;
 

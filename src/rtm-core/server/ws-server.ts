@@ -65,6 +65,7 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
         if (ws.readyState === ws.OPEN) ws.send(data);
       },
       close: (code, reason) => ws.close(code, reason),
+      terminate: () => ws.terminate(),
     });
     ws.on('message', (data, isBinary) => {
       try {

@@ -8,7 +8,7 @@
 import { AttributeOperationError } from '../../protocol/codes';
 import { encodeEvent } from '../../protocol/codec';
 import type { Handler } from './context';
-import { RequestFailure, takeRate } from './context';
+import { RequestFailure, successor, takeRate } from './context';
 
 function pick<V>(all: Record<string, V>, keys: string[] | undefined): Record<string, V> {
   if (keys === undefined) return all;
@@ -22,6 +22,11 @@ export const uattr: Handler<'uattr'> = async (ctx, req) => {
   takeRate(ctx, 'uattr', AttributeOperationError.TOO_OFTEN);
   const result = await core.store.changeUserAttributes(session.appId, session.uid, req.change, core.options.limits.userAttributes);
   if (result === 'overflow') throw new RequestFailure(AttributeOperationError.SIZE_OVERFLOW, 'user attributes over the limits');
+  if (session.ended) {
+    // The session ended while the store wrote: its attributes end with it.
+    if (!successor(ctx)) await core.store.clearUserAttributes(session.appId, session.uid);
+    throw new RequestFailure(AttributeOperationError.USER_NOT_LOGGED_IN, 'session ended');
+  }
   return null;
 };
 

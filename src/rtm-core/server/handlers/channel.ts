@@ -9,7 +9,7 @@ import {
 } from '../../protocol/codes';
 import { encodeEvent } from '../../protocol/codec';
 import type { Handler, HandlerContext } from './context';
-import { RequestFailure, takeRate } from './context';
+import { RequestFailure, successor, takeRate } from './context';
 
 export const join: Handler<'join'> = async (ctx, req) => {
   const { core, session } = ctx;
@@ -23,6 +23,11 @@ export const join: Handler<'join'> = async (ctx, req) => {
   session.channels.add(req.ch);
   core.bus.addMember(session, req.ch);
   const { count, added } = await core.store.joinChannel(session.appId, req.ch, session.uid);
+  if (session.ended) {
+    // The session ended while the store was joining: undo, or it would stay a member forever.
+    if (successor(ctx)?.channels.has(req.ch) !== true) await leaveChannel(ctx, req.ch);
+    throw new RequestFailure(JoinChannelError.USER_NOT_LOGGED_IN, 'session ended');
+  }
   if (added && count <= limits.memberEventsUpTo) {
     core.bus.publishToChannel(session.appId, req.ch, encodeEvent({ e: 'joined', ch: req.ch, uid: session.uid }), session.uid);
   }

@@ -50,6 +50,15 @@ export type Handler<T extends RequestType> = (ctx: HandlerContext, req: RequestO
 /** Handlers for every request a logged-in session may make (login and logout are the core's own). */
 export type HandlerTable = { [T in Exclude<RequestType, 'login' | 'logout'>]: Handler<T> };
 
+/**
+ * The session ended while its request awaited the store: the request's effect must be undone
+ * unless a newer session of the same user (a login elsewhere) now owns it. Returns that session.
+ */
+export function successor(ctx: HandlerContext): Session | undefined {
+  const now = ctx.core.bus.localSession(ctx.session.appId, ctx.session.uid);
+  return now === ctx.session || now?.ended ? undefined : now;
+}
+
 /** Takes one call from a named rate window or fails with `code`. */
 export function takeRate(ctx: HandlerContext, name: Parameters<Session['rates']['tryTake']>[0], code: number, key = ''): void {
   if (!ctx.session.rates.tryTake(name, ctx.core.clock.now(), key)) {

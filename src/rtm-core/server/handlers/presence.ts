@@ -5,7 +5,7 @@
 import { PeerSubscriptionStatusError, QueryPeersOnlineStatusError } from '../../protocol/codes';
 import type { PeerOnlineStateName } from '../../protocol/frames';
 import type { Handler } from './context';
-import { RequestFailure, takeRate } from './context';
+import { RequestFailure, successor, takeRate } from './context';
 
 export const query: Handler<'query'> = async (ctx, req) => {
   takeRate(ctx, 'query', QueryPeersOnlineStatusError.TOO_OFTEN);
@@ -22,6 +22,10 @@ export const sub: Handler<'sub'> = async (ctx, req) => {
   }
   for (const u of fresh) session.subscriptions.add(u);
   await core.store.subscribe(session.appId, session.uid, fresh);
+  if (session.ended) {
+    if (!successor(ctx)) await core.store.dropSubscriptions(session.appId, session.uid);
+    throw new RequestFailure(PeerSubscriptionStatusError.USER_NOT_LOGGED_IN, 'session ended');
+  }
   const online = await core.store.onlineStatus(session.appId, req.uids);
   const states: Record<string, PeerOnlineStateName> = {};
   for (const uid of req.uids) states[uid] = online[uid] === true ? 'ONLINE' : 'OFFLINE';
