@@ -30,7 +30,7 @@ import { defaultTransport } from './transports/default';
 import type { TransportFactory } from './transports/transport';
 import type {
   AttributesMap, ChannelAttributeOptions, ChannelAttributes,
-  ChannelMemberCountResult, PeerMessageSendResult, PeersOnlineStatusMap, PeersOnlineStatusResult, RtmClientEvents,
+  ChannelMemberCountResult, PeerMessageSendResult, PeersOnlineStatusResult, RtmClientEvents,
   RtmConfig, RtmMessage, SendMessageOptions,
 } from './types';
 
@@ -268,16 +268,17 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     }
     const { online } = await this.internals.call('query', { t: 'query', uids: peerIds }, QueryPeersOnlineStatusError, QueryPeersOnlineStatusError.TIMEOUT);
     // SDK side effect: subscribed peers whose state changed are announced.
-    const changed: PeersOnlineStatusMap = {};
+    // Maps built from entries throughout: '__proto__' and 'constructor' are peer ids like any other.
+    const changed: [string, PeerOnlineState][] = [];
     for (const [id, on] of Object.entries(online)) {
       const prev = this.subscriptions.get(id);
       const next = on ? PeerOnlineState.ONLINE : PeerOnlineState.OFFLINE;
       if (prev !== undefined && prev !== next && prev !== PeerOnlineState.UNREACHABLE) {
         this.subscriptions.set(id, next);
-        changed[id] = next;
+        changed.push([id, next]);
       }
     }
-    if (Object.keys(changed).length > 0) this.emit('PeersOnlineStatusChanged', changed);
+    if (changed.length > 0) this.emit('PeersOnlineStatusChanged', Object.fromEntries(changed));
     return online;
   }
 
@@ -290,13 +291,13 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     const all = new Set([...this.subscriptions.keys(), ...peerIds]);
     if (all.size > max) throw errorFor(PeerSubscriptionStatusError, PeerSubscriptionStatusError.OVERFLOW, `at most ${max} subscriptions`);
     const { states } = await this.internals.call('sub', { t: 'sub', uids: peerIds }, PeerSubscriptionStatusError, PeerSubscriptionStatusError.TIMEOUT);
-    const announced: PeersOnlineStatusMap = {};
+    const announced: [string, PeerOnlineState][] = [];
     for (const id of peerIds) {
-      const s = (states[id] ?? 'OFFLINE') as PeerOnlineState;
+      const s = (Object.hasOwn(states, id) ? states[id] : 'OFFLINE') as PeerOnlineState;
       this.subscriptions.set(id, s);
-      announced[id] = s;
+      announced.push([id, s]);
     }
-    this.emit('PeersOnlineStatusChanged', announced);
+    this.emit('PeersOnlineStatusChanged', Object.fromEntries(announced));
   }
 
   async unsubscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
@@ -369,14 +370,14 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
         for (const ch of this.channels.instances(ev.ch)) ch.handle(ev);
         return;
       case 'presence': {
-        const changed: PeersOnlineStatusMap = {};
+        const changed: [string, PeerOnlineState][] = [];
         for (const [id, s] of Object.entries(ev.states)) {
           const state = PeerOnlineState[s];
           if (!this.subscriptions.has(id) || this.subscriptions.get(id) === state) continue;
           this.subscriptions.set(id, state);
-          changed[id] = state;
+          changed.push([id, state]);
         }
-        if (Object.keys(changed).length > 0) this.emit('PeersOnlineStatusChanged', changed);
+        if (changed.length > 0) this.emit('PeersOnlineStatusChanged', Object.fromEntries(changed));
         return;
       }
       case 'tokenWillExpire':
@@ -401,13 +402,14 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
       const outcome = await this.link.request(resumed ? { t: 'query', uids: peers } : { t: 'sub', uids: peers }, this.requestTimeoutMs);
       if (!outcome.ok) return;
       const data = outcome.data;
-      const full: PeersOnlineStatusMap = {};
+      const full: [string, PeerOnlineState][] = [];
       for (const id of peers) {
-        const on = 'online' in data ? data.online[id] === true : data.states[id] === 'ONLINE';
-        full[id] = on ? PeerOnlineState.ONLINE : PeerOnlineState.OFFLINE;
-        this.subscriptions.set(id, full[id]);
+        const on = 'online' in data ? Object.hasOwn(data.online, id) && data.online[id] === true : Object.hasOwn(data.states, id) && data.states[id] === 'ONLINE';
+        const state = on ? PeerOnlineState.ONLINE : PeerOnlineState.OFFLINE;
+        full.push([id, state]);
+        this.subscriptions.set(id, state);
       }
-      this.emit('PeersOnlineStatusChanged', full);
+      this.emit('PeersOnlineStatusChanged', Object.fromEntries(full));
     } catch {
       // the next reconnect tries again
     }

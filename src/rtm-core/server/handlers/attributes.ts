@@ -12,9 +12,8 @@ import { RequestFailure, successor, takeRate } from './context';
 
 function pick<V>(all: Record<string, V>, keys: string[] | undefined): Record<string, V> {
   if (keys === undefined) return all;
-  const out: Record<string, V> = {};
-  for (const k of keys) if (Object.prototype.hasOwnProperty.call(all, k)) out[k] = all[k] as V;
-  return out;
+  // fromEntries, not `out[k] = …`: a key named '__proto__' would set the prototype instead.
+  return Object.fromEntries(keys.filter((k) => Object.hasOwn(all, k)).map((k) => [k, all[k] as V]));
 }
 
 export const uattr: Handler<'uattr'> = async (ctx, req) => {

@@ -27,8 +27,8 @@ export const sub: Handler<'sub'> = async (ctx, req) => {
     throw new RequestFailure(PeerSubscriptionStatusError.USER_NOT_LOGGED_IN, 'session ended');
   }
   const online = await core.store.onlineStatus(session.appId, req.uids);
-  const states: Record<string, PeerOnlineStateName> = {};
-  for (const uid of req.uids) states[uid] = online[uid] === true ? 'ONLINE' : 'OFFLINE';
+  // Own properties only ('__proto__' is an id like any other): fromEntries, and no inherited reads.
+  const states = Object.fromEntries(req.uids.map((uid): [string, PeerOnlineStateName] => [uid, Object.hasOwn(online, uid) && online[uid] === true ? 'ONLINE' : 'OFFLINE']));
   return { states };
 };
 

@@ -59,9 +59,8 @@ export class MemoryStore implements StateStore {
 
   onlineStatus(appId: string, uids: readonly string[]): Promise<Record<string, boolean>> {
     const m = this.sessions.of(appId);
-    const out: Record<string, boolean> = {};
-    for (const uid of uids) out[uid] = m.has(uid);
-    return Promise.resolve(out);
+    // fromEntries, not `out[uid] = …`: '__proto__' and 'constructor' are ids like any other.
+    return Promise.resolve(Object.fromEntries(uids.map((uid) => [uid, m.has(uid)])));
   }
 
   joinChannel(appId: string, channel: string, uid: string): Promise<{ count: number; added: boolean }> {
@@ -93,9 +92,7 @@ export class MemoryStore implements StateStore {
 
   channelCounts(appId: string, channels: readonly string[]): Promise<Record<string, number>> {
     const m = this.channels.of(appId);
-    const out: Record<string, number> = {};
-    for (const ch of channels) out[ch] = m.get(ch)?.size ?? 0;
-    return Promise.resolve(out);
+    return Promise.resolve(Object.fromEntries(channels.map((ch) => [ch, m.get(ch)?.size ?? 0])));
   }
 
   subscribe(appId: string, subscriber: string, targets: readonly string[]): Promise<void> {
