@@ -117,6 +117,7 @@ const RATE_HELP = {
   uattrGet: 'getUserAttributes(ByKeys) calls',
   cattr: 'set/addOrUpdate/delete/clear of channel attributes',
   cattrGet: 'getChannelAttributes(ByKeys) calls',
+  ping: 'heartbeats (pings) per connection; past it they are not answered and count as bad frames',
 } satisfies Record<keyof typeof DEFAULT_RATES, string>;
 
 /** Every option, in --help order. */

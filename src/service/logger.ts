@@ -21,6 +21,7 @@ export function loggingObserver(log: Logger): CoreObserver {
       if (result === 'ok' || result === 'resumed') log.info({ conn, appId, uid, result }, 'login');
       else log.warn({ conn, appId, uid, code: result }, 'login refused');
     },
+    tokenRejected: (appId, uid, reason, detail, conn) => log.warn({ conn, appId, uid, reason, detail }, 'token refused'),
     invalid: (kind, conn, detail) => log.warn({ conn, kind, detail }, 'invalid input'),
     rateLimited: (type) => log.debug({ type }, 'rate limited'),
     sessionEnded: (appId, uid, why) => log.info({ appId, uid, why }, 'session ended'),

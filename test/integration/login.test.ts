@@ -253,7 +253,8 @@ describe('a token equal to the appId', () => {
     expect(nameAndCode(none)).toEqual({ name: 'RtmUnauthenticatedError', code: 5 });
     expect(asAppId).toEqual(none);
     expect(garbage.code).toBe(5);
-    expect(garbage.message).not.toEqual(none.message); // the server did see a token then
+    // One generic message either way: what the verifier found stays in the server log (issue 11).
+    expect(garbage.message).toEqual(none.message);
   });
 });
 

@@ -55,9 +55,13 @@ function readService(reader: ByteReader, type: number): Token007Service | undefi
   return userId === undefined ? undefined : { type: RTM_SERVICE_TYPE, privileges, userId };
 }
 
+/** The inflated content, or undefined unless `compressed` is exactly one zlib stream (nothing appended). */
 function inflate(compressed: Buffer): Buffer | undefined {
   try {
-    return inflateSync(compressed, { maxOutputLength: MAX_INFLATED_BYTES });
+    // zlib stops at the end of its stream and ignores what follows: bytes appended to a valid token
+    // would pass. `info` tells how much input the stream used; all of it must be the stream.
+    const { buffer, engine } = inflateSync(compressed, { maxOutputLength: MAX_INFLATED_BYTES, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    return engine.bytesWritten === compressed.length ? buffer : undefined;
   } catch {
     return undefined; // corrupt stream, bad checksum, or over the cap
   }

@@ -91,5 +91,7 @@ export const ProtocolError = {
   TOO_MANY_ERRORS: 4,
   /** The server is shutting down; reconnect (possibly elsewhere). */
   GOING_AWAY: 5,
+  /** Pings faster than the server's ping rate: not answered, and counted as bad frames. */
+  TOO_OFTEN: 6,
 } as const;
 export type ProtocolErrorCode = CodeOf<typeof ProtocolError>;

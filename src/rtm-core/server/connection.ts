@@ -134,6 +134,12 @@ export class Connection implements Outlet {
     const f = v.frame;
     switch (f.t) {
       case 'ping':
+        if (!this.rates.tryTake('ping', this.core.clock.now())) {
+          this.core.options.observer.rateLimited?.('ping');
+          this.send(encodeFrame({ t: 'error', code: ProtocolError.TOO_OFTEN, msg: 'pings too often' }));
+          this.countBad();
+          return;
+        }
         this.send('{"t":"pong"}');
         return;
       case 'ack':

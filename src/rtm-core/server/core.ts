@@ -3,7 +3,7 @@
  * transport. `createServer` puts it behind `ws`; the embedded mode talks to it in-process.
  */
 
-import { verifyToken, loginCodeForTokenFailure } from '../auth/verify';
+import { verifyToken, loginCodeForTokenFailure, type TokenFailure } from '../auth/verify';
 import type { Clock, TimerHandle } from '../clock';
 import { encodeEvent, encodeFrame } from '../protocol/codec';
 import { LoginError, LogoutError, ProtocolError, RenewTokenError } from '../protocol/codes';
@@ -19,6 +19,17 @@ import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from '
 import { Session } from './session';
 import { MemoryStore } from './state/memory';
 import type { StateStore } from './state/store';
+
+/**
+ * What a client hears when its token is refused: the official code and a message that says no more
+ * (which user a token was for, when it expired, whether its signature failed stays in the log).
+ */
+const TOKEN_MESSAGES: Record<TokenFailure, string> = {
+  INVALID_TOKEN: 'invalid token',
+  TOKEN_EXPIRED: 'token expired',
+  INVALID_APP_ID: 'invalid appId',
+  UID_MISMATCH: 'invalid argument',
+};
 
 /** Why a session ended. */
 type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown';
@@ -100,7 +111,10 @@ export class RtmCore implements CoreServices {
       token: req.token,
       nowSec: Math.floor(now / 1000),
     });
-    if (!verdict.ok) return fail(loginCodeForTokenFailure[verdict.reason], `${verdict.reason}: ${verdict.detail}`);
+    if (!verdict.ok) {
+      observer.tokenRejected?.(req.appId, req.uid, verdict.reason, verdict.detail, conn.id);
+      return fail(loginCodeForTokenFailure[verdict.reason], TOKEN_MESSAGES[verdict.reason]);
+    }
     const expiresAt = verdict.expiresAt === undefined ? undefined : verdict.expiresAt * 1000;
 
     const resumable = req.resume ? this.bus.sessionById(req.resume.sid) : undefined;
@@ -258,8 +272,9 @@ export class RtmCore implements CoreServices {
       nowSec: Math.floor(this.clock.now() / 1000),
     });
     if (!verdict.ok) {
-      const code = verdict.reason === 'TOKEN_EXPIRED' ? RenewTokenError.TOKEN_EXPIRED : RenewTokenError.INVALID_TOKEN;
-      throw new RequestFailure(code, `${verdict.reason}: ${verdict.detail}`);
+      const expired = verdict.reason === 'TOKEN_EXPIRED';
+      this.options.observer.tokenRejected?.(session.appId, session.uid, verdict.reason, verdict.detail);
+      throw new RequestFailure(expired ? RenewTokenError.TOKEN_EXPIRED : RenewTokenError.INVALID_TOKEN, expired ? TOKEN_MESSAGES.TOKEN_EXPIRED : TOKEN_MESSAGES.INVALID_TOKEN);
     }
     this.armTokenTimers(session, verdict.expiresAt === undefined ? undefined : verdict.expiresAt * 1000);
   }

@@ -13,11 +13,13 @@ export interface CoreObserver {
   /** A request finished: 'ok' or the official error code. */
   request?(type: RequestType, result: 'ok' | number): void;
   /** A request was refused by a rate limit. */
-  rateLimited?(type: RequestType): void;
+  rateLimited?(type: RequestType | 'ping'): void;
   /** A frame or field failed validation. */
   invalid?(kind: 'frame' | 'field', connectionId: number, detail: string): void;
   /** A peer message reached the receiving client and was acknowledged, `ms` after the server got it. */
   delivered?(kind: 'peer', ms: number): void;
+  /** A token was refused (login or renewToken): the verifier's detail, for the server log only. */
+  tokenRejected?(appId: string, uid: string, reason: string, detail: string, connectionId?: number): void;
   /** A session ended. */
   sessionEnded?(appId: string, uid: string, why: string): void;
   /**

@@ -28,6 +28,8 @@ export const DEFAULT_RATES = {
   /** set / addOrUpdate / delete / clear channel attributes */
   cattr: { limit: 10, windowMs: 5000 },
   cattrGet: { limit: 10, windowMs: 5000 },
+  /** Heartbeats per connection (clients ping every 2 s; a flood of pings is not answered). */
+  ping: { limit: 10, windowMs: 1000 },
 } satisfies Record<string, RateRule>;
 
 export type RateName = keyof typeof DEFAULT_RATES;
