@@ -3,10 +3,15 @@
  * string argument. `channelInviteEnd` fires `onInviteEndByMyself('')` synchronously.
  */
 
-import type { Handler } from './handler';
+import { deliverAfterReturn, type Handler } from './handler';
 import type { WebSkin } from './skin';
 
 export class Call {
+  static {
+    // No handler fires before the call that caused it has returned.
+    deliverAfterReturn(Call, (self: Call) => self.skin);
+  }
+
   onInviteReceivedByPeer: Handler<[extra: string]> = '';
   onInviteAcceptedByPeer: Handler<[extra: string]> = '';
   onInviteRefusedByPeer: Handler<[extra: string]> = '';
