@@ -1,6 +1,7 @@
 /**
  * A web `Call` (from `session.channelInviteUser2` or `onInviteReceived`). All its handlers take one
- * string argument. `channelInviteEnd` fires `onInviteEndByMyself('')` synchronously.
+ * string argument. `channelInviteEnd` fires `onInviteEndByMyself('')` (the 1.4 SDK did so before it
+ * returned; sig2rtm right after, like every web callback, so a handler assigned after the call hears it).
  */
 
 import { deliverAfterReturn, type Handler } from './handler';
