@@ -5,6 +5,9 @@
  *   const api = AgoraAPI.getInstance(appId, { serverUrl: 'ws://localhost:8080/rtm' });
  *   api.callbackSet(new (class extends AgoraAPI.CallBack { onLoginSuccess(uid: number) { … } })());
  *   api.login2(appId, 'alice', '_no_need_token', 0, '', 30, 3);
+ *
+ *   import Signal from 'sig2rtm/legacy';            // the web flavour, as agora-signaling-sdk
+ *   const session = Signal(appId).login('alice', '_no_need_token');
  */
 
 export { AgoraAPI, AgoraAPIOnlySignal, LEGACY_SDK_VERSION } from './legacy-api/native/agora-api';
@@ -23,6 +26,9 @@ import { makeSignal } from './legacy-api/web/signal';
 
 /** The legacy web SDK's `Signal(appId)` (as in AgoraSig.js), in Node or a bundler. */
 export const Signal = makeSignal((appId, config) => AgoraRTM.createInstance(appId, config));
+/** The default export is `Signal`, as agora-signaling-sdk's was (`import Signal from 'sig2rtm/legacy'`). */
+export default Signal;
+export type SignalFactory = typeof Signal;
 export { WEB_SDK_VERSION } from './legacy-api/web/signal';
 export type { SignalInstance } from './legacy-api/web/signal';
 export { Session } from './legacy-api/web/session';

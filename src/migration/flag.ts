@@ -4,7 +4,7 @@
  * documented fallback.
  */
 
-import { createHash } from 'node:crypto';
+import { sha256 } from './sha256';
 
 export interface FlagContext {
   /** The account logging in: the targeting key (OpenFeature) and the rollout bucket. */
@@ -33,8 +33,8 @@ export interface FlagDecision {
 
 /** The account's rollout bucket in [0, 100): SHA-256 of salt and account, so it is stable and spread. */
 export function rolloutBucket(salt: string, account: string): number {
-  const digest = createHash('sha256').update(`${salt}\u0000${account}`).digest();
-  return (digest.readUInt32BE(0) / 2 ** 32) * 100;
+  const d = sha256(`${salt}\u0000${account}`);
+  return ((((d[0]! << 24) | (d[1]! << 16) | (d[2]! << 8) | d[3]!) >>> 0) / 2 ** 32) * 100;
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);

@@ -332,8 +332,8 @@ test('calls: every Call method and handler, in order', async () => {
       [channel, peer, extra, CALL_HANDLERS, throwing] as const,
     );
 
-  // 1. Accepted; a DTMF message; ended by the callee (onInviteEndByMyself before channelInviteEnd
-  //    returns). Alice's onInviteReceivedByPeer throws: caught, and the later handlers still fire.
+  // 1. Accepted; a DTMF message; ended by the callee (onInviteEndByMyself once channelInviteEnd
+  //    has returned, like every web callback). Alice's onInviteReceivedByPeer throws: caught, and the later handlers still fire.
   expect(await invite('c1', 'bob', '{"k":1}', true)).toEqual(['c1', 'bob', '{"k":1}', []]);
   await waitFor('bob', 'onInviteReceived');
   await waitFor('alice', 'c1.onInviteReceivedByPeer');
@@ -346,6 +346,7 @@ test('calls: every Call method and handler, in order', async () => {
     T.rec('bob', 'channelInviteEnd returned')();
   });
   await waitFor('alice', 'c1.onInviteEndByPeer');
+  await waitFor('bob', 'c1.onInviteEndByMyself');
   expect(await entries('alice')).toEqual([
     ['c1.onInviteReceivedByPeer', ''],
     ['c1.onInviteAcceptedByPeer', '{"ok":1}'],
@@ -354,8 +355,8 @@ test('calls: every Call method and handler, in order', async () => {
   ]);
   expect(await entries('bob')).toEqual([
     ['onInviteReceived', { channelName: 'c1', peer: 'alice', extra: '{"k":1}', setHandlers: [] }],
-    ['c1.onInviteEndByMyself', ''],
     ['channelInviteEnd returned'],
+    ['c1.onInviteEndByMyself', ''],
   ]);
   expect(consoleErrors(tab).some((l) => l.includes('exception in onInviteReceivedByPeer') && l.includes('app bug in a call handler'))).toBe(true);
   await clear();
@@ -376,7 +377,8 @@ test('calls: every Call method and handler, in order', async () => {
     T.rec('alice', 'channelInviteEnd returned')();
   });
   await waitFor('bob', 'c3.onInviteEndByPeer');
-  expect(await entries('alice')).toEqual([['c3.onInviteReceivedByPeer', ''], ['c3.onInviteEndByMyself', ''], ['channelInviteEnd returned']]);
+  await waitFor('alice', 'c3.onInviteEndByMyself');
+  expect(await entries('alice')).toEqual([['c3.onInviteReceivedByPeer', ''], ['channelInviteEnd returned'], ['c3.onInviteEndByMyself', '']]);
   expect(await entries('bob')).toEqual([
     ['onInviteReceived', { channelName: 'c3', peer: 'alice', extra: 'y', setHandlers: [] }],
     ['c3.onInviteEndByPeer', 'stop'],
@@ -390,6 +392,7 @@ test('calls: every Call method and handler, in order', async () => {
   await waitFor('alice', 'c4.onInviteAcceptedByPeer');
   await page.evaluate(() => T.calls['alice:c4']!.channelInviteEnd('done'));
   await waitFor('bob', 'c4.onInviteEndByPeer');
+  await waitFor('alice', 'c4.onInviteEndByMyself');
   expect(await entries('alice')).toEqual([['c4.onInviteReceivedByPeer', ''], ['c4.onInviteAcceptedByPeer', ''], ['c4.onInviteEndByMyself', '']]);
   expect((await entries('bob')).pop()).toEqual(['c4.onInviteEndByPeer', 'done']);
   await clear();

@@ -5,77 +5,11 @@
  * (legacy-signaling.md §4). The browser bundle is covered by test/browser/legacy-web.test.ts.
  */
 
-import { crc32 } from 'node:zlib';
-import { Signal, WEB_SDK_VERSION, type Call, type Session } from '../../src/legacy';
-import { APP_ID, Harness, sleep, until } from '../helpers/harness';
+import { Signal, WEB_SDK_VERSION, type Call } from '../../src/legacy';
+import { APP_ID, until } from '../helpers/harness';
+import { CALL_HANDLERS, CHANNEL_HANDLERS, SESSION_HANDLERS, WebLog, uidOf, useWebSessions, type Entry } from './helpers/web-log';
 
-type Entry = [string, ...unknown[]];
-const uidOf = (account: string): number => crc32(account) >>> 0;
-
-/** Every handler call of one session (its Session, Channel and Calls), in order. */
-class WebLog {
-  readonly entries: Entry[] = [];
-
-  fn(name: string) {
-    return (...args: unknown[]) => {
-      this.entries.push([name, ...args]);
-    };
-  }
-
-  /** Sets a recording handler for each name on `host`. */
-  attach(host: object, names: readonly string[], prefix = ''): void {
-    for (const n of names) (host as Record<string, unknown>)[n] = this.fn(prefix + n);
-  }
-
-  names(): string[] {
-    return this.entries.map((e) => e[0]);
-  }
-
-  has(name: string): boolean {
-    return this.entries.some((e) => e[0] === name);
-  }
-
-  async wait(name: string, ms = 3000): Promise<unknown[]> {
-    await until(() => this.has(name), ms, `${name} (got ${JSON.stringify(this.entries)})`);
-    return this.entries.find((e) => e[0] === name)!.slice(1);
-  }
-
-  clear(): void {
-    this.entries.length = 0;
-  }
-}
-
-const SESSION_HANDLERS = ['onLoginSuccess', 'onLoginFailed', 'onLogout', 'onMessageInstantReceive', 'onInviteReceived', 'onError'] as const;
-const CHANNEL_HANDLERS = [
-  'onChannelJoined', 'onChannelJoinFailed', 'onChannelLeaved', 'onChannelUserList', 'onChannelUserJoined',
-  'onChannelUserLeaved', 'onChannelAttrUpdated', 'onMessageChannelReceive',
-] as const;
-const CALL_HANDLERS = [
-  'onInviteReceivedByPeer', 'onInviteAcceptedByPeer', 'onInviteRefusedByPeer', 'onInviteFailed',
-  'onInviteEndByPeer', 'onInviteEndByMyself', 'onInviteMsg',
-] as const;
-
-const h = new Harness();
-const sessions: Session[] = [];
-beforeEach(() => h.start());
-afterEach(async () => {
-  for (const s of sessions.splice(0)) if (s.getStatus() !== 0) s.logout();
-  await sleep(20);
-  await h.stop();
-});
-
-const signal = (appId: string | undefined = APP_ID) => Signal(appId, { serverUrl: h.server.url, rtm: { reconnect: { minMs: 20, maxMs: 100 } } });
-
-/** A logged-in session whose handlers record into `log` (set after login() returned). */
-async function login(account: string): Promise<{ s: Session; log: WebLog }> {
-  const s = signal().login(account, '_no_need_token');
-  sessions.push(s);
-  const log = new WebLog();
-  log.attach(s, SESSION_HANDLERS.filter((n) => n !== 'onInviteReceived'));
-  await log.wait('onLoginSuccess');
-  log.clear();
-  return { s, log };
-}
+const { sessions, signal, login } = useWebSessions();
 
 test('Signal works with and without new; getSDKVersion without an appId; channelJoin before login is undefined', () => {
   const made = [Signal(APP_ID), new (Signal as unknown as new (appId?: string) => ReturnType<typeof Signal>)(APP_ID)];
@@ -234,7 +168,7 @@ test('peer messages: cb(false), cb(true) for an invalid account, uid 0, a throwi
   }
 });
 
-test('calls: accept, DTMF and end by the callee; refuse; end by the caller (synchronous); failure', async () => {
+test('calls: accept, DTMF and end by the callee; refuse; end by the caller; failure', async () => {
   const { s: alice, log: la } = await login('alice');
   const { s: bob, log: lb } = await login('bob');
   const incoming: Call[] = [];
@@ -275,13 +209,14 @@ test('calls: accept, DTMF and end by the callee; refuse; end by the caller (sync
   incoming[0]!.channelInviteEnd('bye');
   lb.fn('channelInviteEnd returned')();
   await la.wait('c1.onInviteEndByPeer');
+  await lb.wait('c1.onInviteEndByMyself');
   expect(la.entries).toEqual([
     ['c1.onInviteReceivedByPeer', ''],
     ['c1.onInviteAcceptedByPeer', '{"ok":1}'],
     ['c1.onInviteMsg', '{"msgtype":"dtmf","msgdata":"12#"}'],
     ['c1.onInviteEndByPeer', 'bye'],
   ]);
-  expect(lb.entries.slice(1)).toEqual([['c1.onInviteEndByMyself', ''], ['channelInviteEnd returned']]);
+  expect(lb.entries.slice(1)).toEqual([['channelInviteEnd returned'], ['c1.onInviteEndByMyself', '']]);
   la.clear();
   lb.clear();
 
@@ -294,13 +229,14 @@ test('calls: accept, DTMF and end by the callee; refuse; end by the caller (sync
   la.clear();
   lb.clear();
 
-  // 3. ended by the caller while ringing: onInviteEndByMyself('') before channelInviteEnd returns.
+  // 3. ended by the caller while ringing: onInviteEndByMyself('') once channelInviteEnd has returned.
   const c3 = invite('c3', 'bob', 'y');
   await la.wait('c3.onInviteReceivedByPeer');
   c3.channelInviteEnd('stop');
   la.fn('channelInviteEnd returned')();
   await lb.wait('c3.onInviteEndByPeer');
-  expect(la.entries).toEqual([['c3.onInviteReceivedByPeer', ''], ['c3.onInviteEndByMyself', ''], ['channelInviteEnd returned']]);
+  await la.wait('c3.onInviteEndByMyself');
+  expect(la.entries).toEqual([['c3.onInviteReceivedByPeer', ''], ['channelInviteEnd returned'], ['c3.onInviteEndByMyself', '']]);
   expect(lb.entries).toEqual([['onInviteReceived', { channelName: 'c3', peer: 'alice', extra: 'y' }], ['c3.onInviteEndByPeer', 'stop']]);
   la.clear();
 

@@ -32,13 +32,26 @@ export async function writeChannelAttribute(
 export class LegacyChannels {
   constructor(private readonly ctx: EngineContext) {}
 
-  async join(channelId: string): Promise<void> {
+  /**
+   * `rejoinSucceeds`: joining the channel this login is already in reports a fresh join (joined,
+   * user list, attributes) instead of failing — the web flavour's choice, see Session.channelJoin.
+   */
+  async join(channelId: string, rejoinSucceeds = false): Promise<void> {
     const ctx = this.ctx;
     const client = ctx.loggedIn('channelJoin');
     if (!client || !ctx.account) return;
     if (!isValidId(channelId)) {
       // Refused before anything else, so that a bad name does not cost the current channel.
       ctx.fire('onChannelJoinFailed', channelId, AgoraECode.JOINCHANNEL_E_OTHER);
+      return;
+    }
+    const current = ctx.channels.get(channelId);
+    if (current && rejoinSucceeds) {
+      ctx.fire('onChannelJoined', channelId);
+      await this.reportUsers(current, channelId);
+      if (ctx.compat.replayAttributesOnJoin && ctx.channels.get(channelId) === current) {
+        for (const [name, value] of current.attributes.values) ctx.fire('onChannelAttrUpdated', channelId, name, value, 'update');
+      }
       return;
     }
     if (ctx.compat.maxChannels === 1) {

@@ -1,12 +1,18 @@
 /**
  * A web `Call` (from `session.channelInviteUser2` or `onInviteReceived`). All its handlers take one
- * string argument. `channelInviteEnd` fires `onInviteEndByMyself('')` synchronously.
+ * string argument. `channelInviteEnd` fires `onInviteEndByMyself('')` (the 1.4 SDK did so before it
+ * returned; sig2rtm right after, like every web callback, so a handler assigned after the call hears it).
  */
 
-import type { Handler } from './handler';
+import { deliverAfterReturn, type Handler } from './handler';
 import type { WebSkin } from './skin';
 
 export class Call {
+  static {
+    // No handler fires before the call that caused it has returned.
+    deliverAfterReturn(Call, (self: Call) => self.skin);
+  }
+
   onInviteReceivedByPeer: Handler<[extra: string]> = '';
   onInviteAcceptedByPeer: Handler<[extra: string]> = '';
   onInviteRefusedByPeer: Handler<[extra: string]> = '';

@@ -4,10 +4,15 @@
  * for each existing attribute. Channel messages reach their sender too.
  */
 
-import type { Handler } from './handler';
+import { deliverAfterReturn, type Handler } from './handler';
 import type { WebSkin } from './skin';
 
 export class Channel {
+  static {
+    // No handler fires before the call that caused it has returned.
+    deliverAfterReturn(Channel, (self: Channel) => self.skin);
+  }
+
   onChannelJoined: Handler<[]> = '';
   onChannelJoinFailed: Handler<[err: string]> = '';
   onChannelLeaved: Handler<[ecode: number]> = '';

@@ -4,7 +4,7 @@
 
 import { Call } from './call';
 import { Channel } from './channel';
-import type { Handler } from './handler';
+import { deliverAfterReturn, type Handler } from './handler';
 import type { WebSkin } from './skin';
 import { INVOKE_PREFIX } from '../engine/invoke';
 
@@ -12,6 +12,11 @@ import { INVOKE_PREFIX } from '../engine/invoke';
 const asName = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
 export class Session {
+  static {
+    // No handler fires before the call that caused it has returned.
+    deliverAfterReturn(Session, (self: Session) => self.skin);
+  }
+
   onLoginSuccess: Handler<[uid: number]> = '';
   onLoginFailed: Handler<[ecode: number]> = '';
   onLogout: Handler<[ecode: number]> = '';
@@ -68,7 +73,14 @@ export class Session {
     return call;
   }
 
-  /** The Channel, or undefined (and a console line) unless logged in. One channel per session. */
+  /**
+   * The Channel, or undefined (and a console line) unless logged in. One channel per session: the
+   * new Channel object takes the channel's events. Joining the channel the session is already in
+   * succeeds (onChannelJoined, onChannelUserList, the attributes, on the new object): the web SDK
+   * sent every join to the server, where a user was in one channel at a time and a join moved
+   * them, and apps such as OpenDuo-Web re-join the call's channel on every call between the same
+   * two users. (Native keeps JOINCHANNEL_E_OTHER for a re-join.)
+   */
   channelJoin(name: string): Channel | undefined {
     if (this.skin.engine.ctx.status !== 2) {
       console.log('You should log in first.');
@@ -76,7 +88,7 @@ export class Session {
     }
     const channel = new Channel(this.skin, asName(name));
     this.skin.channel = channel;
-    void this.skin.engine.channels.join(channel.name);
+    void this.skin.engine.channels.join(channel.name, true);
     return channel;
   }
 }

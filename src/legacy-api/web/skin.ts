@@ -30,26 +30,41 @@ export class WebSkin implements WebTargets {
     this.engine = new LegacyEngine((name, ...args) => this.deliver(name, args), opts, createClient, appId);
   }
 
-  /** Callbacks fired while `login()` runs wait until it has returned: apps set their handlers after it. */
-  private held: (() => void)[] | undefined;
+  /**
+   * The legacy SDK answered every call over the network, so apps assign a handler after the call that
+   * fires it (`const ch = session.channelJoin(name); ch.onChannelJoinFailed = …`). Callbacks raised
+   * while an API call runs therefore wait in `pending` until it has returned (and the app's code
+   * after it has run): they are delivered from a timer, in order. Later events queue behind them,
+   * so the order never changes; with nothing pending, network events are delivered at once.
+   */
+  private depth = 0;
+  private readonly pending: (() => void)[] = [];
+  private flushScheduled = false;
 
-  holdDuring(run: () => void): void {
-    const held: (() => void)[] = (this.held = []);
+  holdDuring<T>(run: () => T): T {
+    this.depth++;
     try {
-      run();
+      return run();
     } finally {
-      this.held = undefined;
-      if (held.length > 0) setTimeout(() => held.forEach((f) => f()), 0);
+      this.depth--;
+      if (this.depth === 0 && this.pending.length > 0) this.scheduleFlush();
     }
   }
 
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setTimeout(() => {
+      this.flushScheduled = false;
+      // A handler may call the API, which queues more: those run after it returned, in this loop.
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) next();
+    }, 0);
+  }
+
   private deliver<K extends CallbackName>(name: K, args: CallbackArgs<K>): void {
-    if (this.held) {
-      this.held.push(() => this.deliver(name, args));
-      return;
-    }
-    const row = WEB_CALLBACKS[name];
-    row?.(this, ...args);
+    const run = () => WEB_CALLBACKS[name]?.(this, ...args);
+    if (this.depth > 0 || this.pending.length > 0 || this.flushScheduled) this.pending.push(run);
+    else run();
   }
 
   // ---- WebTargets -----------------------------------------------------------------------------

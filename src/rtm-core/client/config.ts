@@ -1,7 +1,9 @@
 /**
  * Client configuration: the SDK's own `RtmConfig` keys plus sig2rtm's, one defaults object, one
  * normalisation step, and the server-address resolution order:
- * `serverUrl` → `SIG2RTM_URL` (Node) → the page's own origin + `/rtm` (browser) → the embedded core.
+ * `serverUrl` → `SIG2RTM_URL` (Node) → `globalThis.SIG2RTM_SERVER_URL` (a page sets it) → the
+ * embedded core (Node) or a clear error at once (browser builds, embedded.browser.ts). Never the page's
+ * own origin: a bundled app's page is rarely served by the sig2rtm server.
  */
 
 import type { Clock } from '../clock';
@@ -59,7 +61,7 @@ export function resolveClientConfig(config: Sig2rtmClientConfig | undefined): Re
     throw new RtmInvalidArgumentError(1, 'Invalid RTM config: serverUrl must start with ws:// or wss://');
   }
   return {
-    serverUrl: c.serverUrl ?? envUrl() ?? pageUrl(),
+    serverUrl: c.serverUrl ?? envUrl() ?? globalUrl(),
     transport: c.transport,
     clock: c.clock ?? systemClock,
     backoff: { ...DEFAULT_BACKOFF, ...c.reconnect },
@@ -76,8 +78,7 @@ function envUrl(): string | undefined {
   return url !== undefined && url !== '' ? url : undefined;
 }
 
-function pageUrl(): string | undefined {
-  const loc = (globalThis as { location?: { protocol: string; host: string } }).location;
-  if (!loc || (loc.protocol !== 'http:' && loc.protocol !== 'https:')) return undefined;
-  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/rtm`;
+function globalUrl(): string | undefined {
+  const url = (globalThis as { SIG2RTM_SERVER_URL?: unknown }).SIG2RTM_SERVER_URL;
+  return typeof url === 'string' && url !== '' ? url : undefined;
 }

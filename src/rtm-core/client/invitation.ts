@@ -4,6 +4,7 @@
  * timers live in invitations.ts; these objects are what the app holds.
  */
 
+import { randomUuid } from './ids';
 import { SdkEmitter } from './emitter';
 import { InvitationApiCallError } from '../protocol/codes';
 import { isValidId, utf8Length } from '../protocol/limits';
@@ -37,7 +38,7 @@ export class LocalInvitation extends SdkEmitter<LocalInvitationEvents> {
   ) {
     super();
     this.calleeId = calleeId;
-    this.callId = globalThis.crypto.randomUUID();
+    this.callId = randomUuid();
   }
 
   get state(): LState {
