@@ -19,3 +19,8 @@ export { ManualClock, systemClock } from './rtm-core/clock';
 export type { Clock, TimerHandle } from './rtm-core/clock';
 export { verifyToken } from './rtm-core/auth/verify';
 export { PROTOCOL_VERSION } from './rtm-core/protocol/frames';
+export type { WebSocketHandler } from './rtm-core/server/ws-server';
+export { attachGateway, DEFAULT_GATEWAY_PATH } from './gateway/gateway';
+export type { Gateway, GatewayOptions } from './gateway/gateway';
+export { GATEWAY_PROTOCOL_VERSION, DEFAULT_GATEWAY_LIMITS } from './gateway/protocol';
+export type { GatewayLimits } from './gateway/protocol';

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import type pino from 'pino';
 import { createServer, type RtmServer } from '../rtm-core/server/ws-server';
+import { attachGateway } from '../gateway/gateway';
 import { MemoryStore } from '../rtm-core/server/state/memory';
 import { SqliteStore } from '../rtm-core/server/state/sqlite';
 import type { ServiceConfig } from './config';
@@ -59,6 +60,8 @@ export async function startService(config: ServiceConfig, extras: ServiceExtras 
     httpHandler: (req, res) => routes(req, res) || files(req, res) || (extras.routes?.(req, res) ?? false),
   });
   holder.server = server;
+  // Native legacy SDKs (C++ agora_sig.h, Java io.agora) connect here: docs/gateway-protocol.md.
+  const gateway = attachGateway(server);
   metrics.attach(server.core);
   ready = true;
   log.info({ url: server.url, store: config.store, dataDir: config.store === 'sqlite' ? config.dataDir : undefined, apps: Object.keys(config.apps) }, 'listening');
@@ -76,6 +79,7 @@ export async function startService(config: ServiceConfig, extras: ServiceExtras 
         let expired = false;
         const bound = setTimeout(() => (expired = true), config.shutdownTimeoutMs).unref();
         await running.core.drain();
+        gateway.close();
         // Told to reconnect, clients hang up by themselves; meanwhile /readyz says 503 and newcomers
         // are turned away. Whoever is still connected at the bound is cut off by close().
         while (running.core.connectionCount > 0 && !expired) await new Promise((resolve) => setTimeout(resolve, 10));

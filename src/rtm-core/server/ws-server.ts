@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Connection } from './connection';
 import { RtmCore } from './core';
@@ -26,12 +27,20 @@ export interface ServerOptions extends CoreOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
+/** Takes a WebSocket accepted on a mounted path. */
+export type WebSocketHandler = (ws: WebSocket, req: http.IncomingMessage) => void;
+
 export interface RtmServer {
   /** ws://host:port/rtm (wss:// with TLS) */
   readonly url: string;
   readonly port: number;
   readonly core: RtmCore;
   readonly http: http.Server;
+  /**
+   * Serves another WebSocket endpoint on the same port (the legacy gateway). Its sockets are cut
+   * when the server closes. Paths are matched exactly; unknown paths get HTTP 400.
+   */
+  mount(path: string, onConnection: WebSocketHandler, options?: { maxFrameBytes?: number }): void;
   close(): Promise<void>;
 }
 
@@ -57,9 +66,25 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
     }
   };
   const httpServer: http.Server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, route) : http.createServer(route);
-  const wss = new WebSocketServer({ server: httpServer, path, maxPayload: options.maxFrameBytes ?? 256 * 1024 });
+  // One WebSocketServer per path, routed here: several `ws` servers on one HTTP server would each
+  // refuse the others' paths.
+  const endpoints = new Map<string, { wss: WebSocketServer; onConnection: WebSocketHandler }>();
+  const mount = (at: string, onConnection: WebSocketHandler, opts: { maxFrameBytes?: number } = {}) => {
+    if (endpoints.has(at)) throw new Error(`WebSocket path ${at} is already mounted`);
+    endpoints.set(at, { wss: new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes ?? options.maxFrameBytes ?? 256 * 1024 }), onConnection });
+  };
+  httpServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const q = (req.url ?? '/').indexOf('?');
+    const endpoint = endpoints.get(q === -1 ? (req.url ?? '/') : (req.url ?? '/').slice(0, q));
+    if (!endpoint) {
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    endpoint.wss.handleUpgrade(req, socket, head, (ws) => endpoint.onConnection(ws, req));
+  });
 
-  wss.on('connection', (ws: WebSocket) => {
+  mount(path, (ws: WebSocket) => {
     const conn = new Connection(core, {
       send: (data) => {
         if (ws.readyState === ws.OPEN) ws.send(data);
@@ -97,12 +122,15 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
     port,
     core,
     http: httpServer,
+    mount,
     close() {
       closing ??= (async () => {
         httpServer.closeAllConnections?.();
         await core.close();
-        for (const ws of wss.clients) ws.terminate();
-        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        for (const { wss } of endpoints.values()) {
+          for (const ws of wss.clients) ws.terminate();
+          await new Promise<void>((resolve) => wss.close(() => resolve()));
+        }
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       })();
       return closing;
