@@ -58,9 +58,6 @@ const noToken = (token: string | undefined): boolean => token === undefined || /
 /** `.then(cb)` if the app passed a callback (which legacy called, success or not, without arguments). */
 const thenCall = (cb: string | undefined): string => (cb === undefined ? '.catch(function () {})' : `.catch(function () {}).then(function () { (${cb})(); })`);
 
-/** RTM connection states as legacy getStatus() values (methods.ts, getStatus). */
-const STATUS = '{ CONNECTING: 1, CONNECTED: 2, RECONNECTING: 3 }';
-
 export const WEB_CALL_REWRITES: { readonly [O in WebObject]: { readonly [M in keyof (typeof WEB_METHODS)[O]]?: CallRewrite } } = {
   Signal: {
     login: {
@@ -73,7 +70,6 @@ export const WEB_CALL_REWRITES: { readonly [O in WebObject]: { readonly [M in ke
   },
   Session: {
     logout: { expr: ({ receiver }) => `${receiver}.logout()` },
-    getStatus: { expr: ({ receiver }) => `(${STATUS}[${receiver}.connectionState] || 0)` },
     messageInstantSend: {
       // The legacy callback's argument is `failed`.
       expr: ({ receiver, args: [peer, msg, cb] }) =>
