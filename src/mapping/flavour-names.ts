@@ -17,40 +17,42 @@ export interface WebMethod {
   readonly row: LegacyMethodName;
   /** The legacy object it returns, if any. */
   readonly returns?: WebObject;
+  /** Its parameters' names (legacy-signaling.md §4), as MIGRATION.md shows the call. */
+  readonly params: readonly string[];
 }
 
 /** `Signal(appId)` (with or without `new`): the global factory of AgoraSig.js. */
-export const WEB_FACTORY = { name: 'Signal', row: 'AgoraAPI.createAgoraSDKInstance', returns: 'Signal' } as const satisfies WebMethod & { name: string };
+export const WEB_FACTORY = { name: 'Signal', row: 'AgoraAPI.createAgoraSDKInstance', returns: 'Signal', params: ['appId'] } as const satisfies WebMethod & { name: string };
 
 /** Every method of the web objects, by object (legacy-signaling.md §4). */
 export const WEB_METHODS = {
   Signal: {
-    login: { row: 'login', returns: 'Session' },
-    getSDKVersion: { row: 'getSdkVersion' },
-    getSDKVersion_int: { row: 'getSdkVersion' },
-    setup_debugging: { row: 'dbg' },
-    setUpDebugging: { row: 'dbg' },
+    login: { row: 'login', returns: 'Session', params: ['account', 'token'] },
+    getSDKVersion: { row: 'getSdkVersion', params: [] },
+    getSDKVersion_int: { row: 'getSdkVersion', params: [] },
+    setup_debugging: { row: 'dbg', params: ['kind', 'arg'] },
+    setUpDebugging: { row: 'dbg', params: ['kind', 'arg'] },
   },
   Session: {
-    logout: { row: 'logout' },
-    getStatus: { row: 'getStatus' },
-    messageInstantSend: { row: 'messageInstantSend' },
-    invoke: { row: 'invoke' },
-    channelJoin: { row: 'channelJoin', returns: 'Channel' },
-    channelInviteUser2: { row: 'channelInviteUser2', returns: 'Call' },
+    logout: { row: 'logout', params: [] },
+    getStatus: { row: 'getStatus', params: [] },
+    messageInstantSend: { row: 'messageInstantSend', params: ['peer', 'msg', 'cb'] },
+    invoke: { row: 'invoke', params: ['func', 'args', 'cb'] },
+    channelJoin: { row: 'channelJoin', returns: 'Channel', params: ['name'] },
+    channelInviteUser2: { row: 'channelInviteUser2', returns: 'Call', params: ['channelID', 'peer', 'extra'] },
   },
   Channel: {
-    messageChannelSend: { row: 'messageChannelSend' },
-    channelLeave: { row: 'channelLeave' },
-    channelSetAttr: { row: 'channelSetAttr' },
-    channelDelAttr: { row: 'channelDelAttr' },
-    channelClearAttr: { row: 'channelClearAttr' },
+    messageChannelSend: { row: 'messageChannelSend', params: ['msg', 'cb'] },
+    channelLeave: { row: 'channelLeave', params: ['cb'] },
+    channelSetAttr: { row: 'channelSetAttr', params: ['name', 'value', 'cb'] },
+    channelDelAttr: { row: 'channelDelAttr', params: ['name', 'cb'] },
+    channelClearAttr: { row: 'channelClearAttr', params: ['cb'] },
   },
   Call: {
-    channelInviteAccept: { row: 'channelInviteAccept' },
-    channelInviteRefuse: { row: 'channelInviteRefuse' },
-    channelInviteEnd: { row: 'channelInviteEnd' },
-    channelInviteDTMF: { row: 'channelInviteDTMF' },
+    channelInviteAccept: { row: 'channelInviteAccept', params: ['extra'] },
+    channelInviteRefuse: { row: 'channelInviteRefuse', params: ['extra'] },
+    channelInviteEnd: { row: 'channelInviteEnd', params: ['extra'] },
+    channelInviteDTMF: { row: 'channelInviteDTMF', params: ['dtmf'] },
   },
 } as const satisfies Record<WebObject, Record<string, WebMethod>>;
 

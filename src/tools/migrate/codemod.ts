@@ -7,6 +7,7 @@
  */
 
 import type * as TS from 'typescript';
+import { anchorId } from '../../mapping/render-migration';
 import { WEB_HANDLERS, WEB_METHODS, type WebObject } from '../../mapping/flavour-names';
 import { WEB_CALL_REWRITES, WEB_FACTORY_REWRITE, WEB_HANDLER_REWRITES, renderListener, type CallRewrite, type HandlerRewrite } from '../../mapping/web-rewrites';
 import type { TypeScript } from '../scan/load-typescript';
@@ -32,11 +33,9 @@ const handlerRewrites: Readonly<Record<WebObject, Readonly<Record<string, Handle
 const webMethodNames: Readonly<Record<WebObject, Readonly<Record<string, unknown>>>> = WEB_METHODS;
 const webHandlerNames: Readonly<Record<WebObject, Readonly<Record<string, unknown>>>> = WEB_HANDLERS;
 
-const anchorName = (legacy: string): string => `method-${legacy.replace(/[^A-Za-z0-9_]/g, '-')}`;
-
 export function todoText(use: Pick<JsUse, 'ref'>): string {
   const { name, table, row } = use.ref;
-  const anchor = table === 'method' ? anchorName(name) : `callback-${name.replace(/[^A-Za-z0-9_]/g, '-')}`;
+  const anchor = anchorId(table, name);
   const rtm = row.rtm.filter((r) => r !== '—').join(', ') || 'no RTM counterpart';
   return `${TODO_MARK}: ${name} is ${row.kind} (RTM: ${rtm}). ${row.difference} See MIGRATION.md#${anchor}`;
 }
