@@ -22,6 +22,7 @@ import { rolloutBucket } from '../migration/flag';
 import { SEED_NAME_ALIASES, type MappingKind, type MappingRow } from './rows';
 import { SEED_ROWS, type SeedDocument } from './seeds';
 import { SNIPPETS } from './snippets';
+import { toolsChapter } from './render-tools';
 
 // ---- the code families ------------------------------------------------------------------------
 
@@ -96,7 +97,8 @@ function slug(heading: string): string {
 }
 
 const tick = (s: string): string => `\`${s}\``;
-const anchorId = (prefix: string, name: string): string => `${prefix}-${name.replace(/[^A-Za-z0-9_]/g, '-')}`;
+/** The anchor of a row of the method or callback table (`method-login`), also used by `sig2rtm migrate`'s notes. */
+export const anchorId = (prefix: 'method' | 'callback', name: string): string => `${prefix}-${name.replace(/[^A-Za-z0-9_]/g, '-')}`;
 const methodAnchor = (name: string): string => anchorId('method', name);
 const callbackAnchor = (name: string): string => anchorId('callback', name);
 
@@ -149,6 +151,7 @@ const H = {
   codes: 'Error codes',
   compat: 'Compat options',
   gradual: 'Gradual migration',
+  tools: 'Migration tools: sig2rtm scan and sig2rtm migrate',
   seeds: 'Seed cross-reference',
 };
 
@@ -604,5 +607,5 @@ function seeds(): string {
 
 /** The whole of MIGRATION.md; `input` carries the texts it shows verbatim (read by the caller, so this stays pure). */
 export function renderMigration(input: MigrationInput): string {
-  return [intro(), switching(), methods(), callbacks(), flows(), gaps(), codes(), compat(), gradual(input.workedExample), seeds()].join('\n\n') + '\n';
+  return [intro(), switching(), methods(), callbacks(), flows(), gaps(), codes(), compat(), gradual(input.workedExample), toolsChapter(H.tools, rowLink), seeds()].join('\n\n') + '\n';
 }

@@ -9,6 +9,7 @@ import { ConfigError, OPTION_SPECS, loadConfig } from './config';
 import { mintToken, type TokenKind } from './mint-token';
 import { guardProcess } from './process-guard';
 import { startService, type ServiceExtras } from './service';
+import { addToolCommands } from '../tools/cli-commands';
 
 const VERSION = '0.1.0';
 
@@ -79,6 +80,7 @@ export function buildProgram(io: CliIO): Command {
       if (!/^[0-9A-Za-z]{32}$/.test(opts.certificate)) throw new ConfigError('--certificate: must be 32 characters [0-9A-Za-z]');
       io.stdout(mintToken({ kind: opts.type, appId: opts.appId, certificate: opts.certificate, uid: opts.uid, expireSeconds: expire }));
     });
+  addToolCommands(program, io);
   return program;
 }
 

@@ -1,0 +1,56 @@
+/**
+ * `sig2rtm migrate`: runs the codemod over every JavaScript/TypeScript file and HTML script block
+ * under the given paths; answers each changed file's old and new text (the command shows a unified
+ * diff, or writes the files with --write). C++ and Java are only scanned, never changed.
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { htmlScripts } from '../scan/html-scripts';
+import { loadTypeScript } from '../scan/load-typescript';
+import { listSources, sourceType } from '../scan/source-files';
+import { migrateScript, type MigrationNote } from './codemod';
+
+export interface FileMigration {
+  /** Relative to cwd. */
+  file: string;
+  full: string;
+  before: string;
+  after: string;
+  notes: MigrationNote[];
+}
+
+export async function migrate(paths: readonly string[], cwd = process.cwd()): Promise<FileMigration[]> {
+  const ts = await loadTypeScript();
+  const out: FileMigration[] = [];
+  for (const full of listSources(paths.map((p) => path.resolve(cwd, p)))) {
+    const type = sourceType(full) ?? 'js';
+    if (type === 'cpp' || type === 'java') continue;
+    const file = path.relative(cwd, full) || full;
+    const before = fs.readFileSync(full, 'utf8');
+    let after = before;
+    const notes: MigrationNote[] = [];
+    if (type === 'html') {
+      // Script blocks from the last, so earlier offsets stay valid.
+      for (const block of htmlScripts(file, before).reverse()) {
+        const r = migrateScript(ts, block);
+        const start = lineColumnOffset(before, block.lineOffset ?? 0, block.columnOffset ?? 0);
+        after = after.slice(0, start) + r.text + after.slice(start + block.text.length);
+        notes.push(...r.notes.map((n) => ({ ...n, line: n.line + (block.lineOffset ?? 0) })));
+      }
+    } else {
+      const scriptKind = /\.tsx$/i.test(full) ? 'tsx' : /\.jsx$/i.test(full) ? 'jsx' : type === 'ts' ? 'ts' : 'js';
+      const r = migrateScript(ts, { file, text: before, scriptKind });
+      after = r.text;
+      notes.push(...r.notes);
+    }
+    if (after !== before) out.push({ file, full, before, after, notes: notes.sort((a, b) => a.line - b.line) });
+  }
+  return out;
+}
+
+function lineColumnOffset(text: string, line: number, column: number): number {
+  let at = 0;
+  for (let i = 0; i < line; i++) at = text.indexOf('\n', at) + 1;
+  return at + column;
+}
