@@ -6,6 +6,12 @@ set -euo pipefail
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The Java legacy SDK (java/): a JDK (javac --release 8), OkHttp 3 with Okio (WebSocket; Debian's
+# libokhttp-java pulls libokio-java) and Android's org.json (libandroid-json-java).
+JAVA_FILES=(/usr/bin/javac /usr/share/java/okhttp.jar /usr/share/java/okio.jar /usr/share/java/com.android.json.jar)
+[ -x /usr/bin/javac ] || need+=(default-jdk-headless)
+[ -f /usr/share/java/okhttp.jar ] && [ -f /usr/share/java/okio.jar ] || need+=(libokhttp-java libokio-java)
+[ -f /usr/share/java/com.android.json.jar ] || need+=(libandroid-json-java)
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing system packages: ${need[*]}" >&2
@@ -17,3 +23,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 [ -x /usr/bin/chromium ] || { echo "error: chromium did not install" >&2; exit 1; }
+for f in "${JAVA_FILES[@]}"; do
+  [ -e "$f" ] || { echo "error: $f missing after install" >&2; exit 1; }
+done
