@@ -116,6 +116,9 @@ const RATE_HELP = {
   uattrGet: 'getUserAttributes(ByKeys) calls',
   cattr: 'set/addOrUpdate/delete/clear of channel attributes',
   cattrGet: 'getChannelAttributes(ByKeys) calls',
+  legacyCounts: 'legacy member-count queries (channelQueryUserNum, invoke channel_query_num)',
+  legacyUattr: 'legacy setAttr calls (account attributes)',
+  legacyUattrGet: 'legacy getAttr/getUserAttr(All) calls',
 } satisfies Record<keyof typeof DEFAULT_RATES, string>;
 
 /** Every option, in --help order. */

@@ -21,4 +21,6 @@ export interface ClientInternals {
   requireLoggedIn(table: Readonly<Record<string, number>>, code: number): void;
   /** One message against the client's 180 per 3 s; false when over. */
   takeSend(): boolean;
+  /** The ID rule: RTM's, or legacy names too when configured with `legacyNames` (extension legacy/1). */
+  readonly validId: (value: unknown) => value is string;
 }

@@ -28,6 +28,11 @@ export const DEFAULT_RATES = {
   /** set / addOrUpdate / delete / clear channel attributes */
   cattr: { limit: 10, windowMs: 5000 },
   cattrGet: { limit: 10, windowMs: 5000 },
+  /** Extension legacy/1: legacy member-count queries (legacy had no limit; apps query on every member event). */
+  legacyCounts: { limit: 50, windowMs: 1000 },
+  /** Extension legacy/1: account attributes (legacy `setAttr`, `getUserAttr`). */
+  legacyUattr: { limit: 50, windowMs: 1000 },
+  legacyUattrGet: { limit: 100, windowMs: 1000 },
 } satisfies Record<string, RateRule>;
 
 export type RateName = keyof typeof DEFAULT_RATES;
