@@ -11,7 +11,7 @@ import type { CallbackArgs, CallbackName } from '../legacy-api/native/callback';
 import type { CompatOptions } from './compat';
 import { inviteFailure, legacyCode } from './code-maps';
 import { AgoraECode } from './legacy-codes';
-import { diffAttributes, type AttributeSnapshot } from './emulations/attribute-diff';
+import { diffAttributes, exactChanges, type AttributeSnapshot } from './emulations/attribute-diff';
 import { parseCallMessage } from './emulations/call-messages';
 
 /** Delivers one legacy callback. */
@@ -141,10 +141,26 @@ export const CHANNEL_BINDINGS: readonly Binding<RtmChannelEvents, ChannelBinding
     event: 'AttributesUpdated',
     callbacks: ['onChannelAttrUpdated'],
     kind: 'emulated',
-    note: "RTM sends the full attribute map; legacy sent one change: the difference from the last map becomes 'update' / 'del' / 'clear'.",
+    note: "RTM sends the full attribute map; legacy sent one change: on another RTM server the difference from the last map becomes 'update' / 'del' / 'clear'.",
     to(ctx, attributes) {
+      if (ctx.attributes.reported) {
+        ctx.attributes.reported = false;
+        return;
+      }
       for (const change of diffAttributes(ctx.attributes, attributes)) {
         ctx.fire('onChannelAttrUpdated', ctx.channelId, change.name, change.value, change.type);
+      }
+    },
+  }),
+  channel({
+    event: 'AttributesChanged',
+    callbacks: ['onChannelAttrUpdated'],
+    kind: 'adapted',
+    note: "sig2rtm's server names the operation (protocol legacy/1): one 'update' per key set, 'del' per key deleted, one 'clear' for a clear, exactly as legacy reported them.",
+    to(ctx, attributes, change) {
+      ctx.attributes.reported = true;
+      for (const c of exactChanges(ctx.attributes, attributes, change)) {
+        ctx.fire('onChannelAttrUpdated', ctx.channelId, c.name, c.value, c.type);
       }
     },
   }),

@@ -12,10 +12,12 @@ export interface CompatOptions {
   /** Channels one login may be in: 1 (legacy; joining another leaves the current one) or up to 20 (RTM). */
   maxChannels: 1 | 20;
   /**
-   * Lifetime of the user's own attributes: 'instance' (legacy-like: the instance keeps them and sets
-   * them again at every login, so they outlive logouts) or 'login' (RTM: gone at logout).
+   * Where the user's own attributes live: 'account' (legacy: on the server with the account, durable,
+   * readable by anyone whether or not the user is online; needs sig2rtm's server, else as 'instance'),
+   * 'instance' (the instance keeps them and sets them again as RTM attributes at every login) or
+   * 'login' (RTM: gone at logout).
    */
-  userAttributes: 'instance' | 'login';
+  userAttributes: 'account' | 'instance' | 'login';
   /** uids in callbacks: 'stable' (a fixed number per account, like the web SDK's server-assigned uid) or 'zero' (native docs: "fixed 0"). */
   uids: 'stable' | 'zero';
   /** After a join, report each existing channel attribute as an 'update' (web SDK behaviour) or not. */
@@ -28,7 +30,7 @@ export const DEFAULT_COMPAT: Readonly<CompatOptions> = {
   sendSuccess: 'server',
   echoChannelMessages: true,
   maxChannels: 1,
-  userAttributes: 'instance',
+  userAttributes: 'account',
   uids: 'stable',
   replayAttributesOnJoin: true,
   userListLimit: 200,
@@ -78,9 +80,9 @@ export const COMPAT_ROWS = [
   },
   {
     option: 'userAttributes',
-    legacy: "`'instance'`: the instance keeps its attributes and sets them again at every login",
+    legacy: "`'account'`: the server keeps them with the account (durable store), readable by any user, online or not; `'instance'`: the instance sets them again as RTM attributes at every login (for other RTM servers)",
     rtm: "`'login'`: attributes end with the login",
-    why: 'RTM user attributes belong to the online session; Signaling kept them with the account.',
+    why: 'RTM user attributes belong to the online session; Signaling kept them with the account. RTM clients read account attributes with `client.sig2rtm.getAccountAttributes(account)`.',
     reference: 'rtm-1x.md §8.5; legacy-signaling.md §3.2',
   },
   {

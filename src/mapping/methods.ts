@@ -64,6 +64,12 @@ export const METHODS = {
     difference: 'Logs out if needed and releases the client.',
     reference: `${S}: Login & Logout`,
   },
+  destory: {
+    rtm: ['RtmClient.logout', 'removeAllListeners'],
+    kind: 'adapted',
+    difference: 'The older generation\'s spelling (Android jar, iOS 1.2, Windows header): the same as destroy().',
+    reference: `${L} §3.2`,
+  },
   getSdkVersion: { rtm: ['AgoraRTM.VERSION'], kind: 'adapted', difference: 'Answers 1010400000 (legacy 1.4.0).', reference: `${L} §3.2, §12` },
   messageInstantSend: {
     rtm: ['RtmClient.sendMessageToPeer'],

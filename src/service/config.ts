@@ -118,6 +118,9 @@ const RATE_HELP = {
   cattr: 'set/addOrUpdate/delete/clear of channel attributes',
   cattrGet: 'getChannelAttributes(ByKeys) calls',
   ping: 'heartbeats (pings) per connection; past it they are not answered and count as bad frames',
+  legacyCounts: 'legacy member-count queries (channelQueryUserNum, invoke channel_query_num)',
+  legacyUattr: 'legacy setAttr calls (account attributes)',
+  legacyUattrGet: 'legacy getAttr/getUserAttr(All) calls',
 } satisfies Record<keyof typeof DEFAULT_RATES, string>;
 
 /** Every option, in --help order. */

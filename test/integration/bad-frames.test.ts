@@ -107,7 +107,7 @@ describe('requests with a rid but bad fields → res ok:false with the official 
       [{ t: 'peer', rid: 13, to: 'bob', msg: { type: 'TEXT', text: 'a'.repeat(32_769) } }, PeerMessageError.INVALID_MESSAGE],
       [{ t: 'chmsg', rid: 14, ch: 'room', msg: { type: 'TEXT', text: 'a'.repeat(32_769) } }, ChannelMessageError.INVALID_MESSAGE],
       [{ t: 'join', rid: 15, ch: 5 }, JoinChannelError.INVALID_ARGUMENT],
-      [{ t: 'join', rid: 16, ch: 'c'.repeat(65) }, JoinChannelError.INVALID_ARGUMENT],
+      [{ t: 'join', rid: 16, ch: 'c'.repeat(129) }, JoinChannelError.INVALID_ARGUMENT], // legacy names go up to 128
       [{ t: 'query', rid: 17, uids: 'alice' }, QueryPeersOnlineStatusError.INVALID_ARGUMENT],
       [{ t: 'query', rid: 18, uids: Array.from({ length: 257 }, (_, i) => `u${i}`) }, QueryPeersOnlineStatusError.INVALID_ARGUMENT],
       [{ t: 'counts', rid: 19, chs: Array.from({ length: 33 }, (_, i) => `c${i}`) }, GetChannelMemberCountError.INVALID_ARGUMENT],

@@ -592,7 +592,7 @@ describe('calls', () => {
     expect(await b.rec.waitFor('onInviteEndByPeer')).toEqual(['call-4', 'alice', stableUid('alice'), '']);
     // The call is over: it can no longer be accepted.
     b.api.channelInviteAccept('call-4', 'alice', 0, '');
-    expect(await b.rec.waitFor('onError')).toEqual(['channelInviteAccept', AgoraECode.GENERAL_E_WRONG_PARAM, expect.any(String)]);
+    expect(await b.rec.waitFor('onError')).toEqual(['invite_accept', AgoraECode.GENERAL_E_WRONG_PARAM, expect.any(String)]);
     await settle();
     expect(a.rec.names()).toEqual(['onInviteReceivedByPeer', 'onInviteEndByMyself']);
   });
@@ -629,7 +629,7 @@ describe('calls', () => {
     ]);
     expect(await b.rec.waitFor('onInviteEndByPeer')).toEqual(['call-7', 'alice', stableUid('alice'), '{"_timeout":1}']);
     b.api.channelInviteAccept('call-7', 'alice', 0, '');
-    expect(await b.rec.waitFor('onError')).toEqual(['channelInviteAccept', 1004, expect.any(String)]);
+    expect(await b.rec.waitFor('onError')).toEqual(['invite_accept', 1004, expect.any(String)]);
     await settle();
     expect(a.rec.log).toHaveLength(2);
   });
@@ -663,11 +663,11 @@ describe('unsupported and internal calls', () => {
     a.api.channelInvitePhone3('pstn', '+15550102', '+15550999', '{}');
     const failed = (phone: string) => ['onInviteFailed', 'pstn', phone, 0, AgoraECode.INVITE_E_OTHER, '{"reason":"PSTN_NOT_SUPPORTED"}'];
     expect(a.rec.log).toEqual([
-      ['onError', 'channelInvitePhone', 1001, expect.stringContaining('PSTN')],
+      ['onError', 'invite_phone', 1001, expect.stringContaining('PSTN')],
       failed('+15550100'),
-      ['onError', 'channelInvitePhone2', 1001, expect.stringContaining('PSTN')],
+      ['onError', 'invite_phone', 1001, expect.stringContaining('PSTN')],
       failed('+15550101'),
-      ['onError', 'channelInvitePhone3', 1001, expect.stringContaining('PSTN')],
+      ['onError', 'invite_phone', 1001, expect.stringContaining('PSTN')],
       failed('+15550102'),
     ]);
   });
@@ -679,13 +679,13 @@ describe('unsupported and internal calls', () => {
     a.api.messageChatSend('bob', 0, 'x', 'm3');
     a.api.messageDTMFSend(0, '1', 'm4');
     expect(a.rec.log).toEqual([
-      ['onError', 'messageAppSend', 1001, expect.any(String)],
+      ['onError', 'send_app_msg', 1001, expect.any(String)],
       ['onMessageSendError', 'm1', 400],
-      ['onError', 'messagePushSend', 1001, expect.any(String)],
+      ['onError', 'send_push_msg', 1001, expect.any(String)],
       ['onMessageSendError', 'm2', 400],
-      ['onError', 'messageChatSend', 1001, expect.any(String)],
+      ['onError', 'send_chat_msg', 1001, expect.any(String)],
       ['onMessageSendError', 'm3', 400],
-      ['onError', 'messageDTMFSend', 1001, expect.any(String)],
+      ['onError', 'send_dtmf_msg', 1001, expect.any(String)],
       ['onMessageSendError', 'm4', 400],
     ]);
   });

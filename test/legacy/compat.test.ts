@@ -125,10 +125,35 @@ describe('maxChannels', () => {
 describe('userAttributes', () => {
   beforeAll(() => tested.add('userAttributes'));
 
-  it("'instance' (default): the instance's attributes survive logout and login again, for itself and for others", async () => {
-    expect(DEFAULT_COMPAT.userAttributes).toBe('instance');
+  it("'account' (default): they belong to the account: another device reads them after a logout, and others read them while the user is offline", async () => {
+    expect(DEFAULT_COMPAT.userAttributes).toBe('account');
     const a = await login('alice');
     const b = await login('bob');
+    a.api.setAttr('color', 'red');
+    a.api.setAttr('名字', '张三');
+    a.api.setAttr('size', 'L');
+    a.api.setAttr('size', ''); // an empty value deletes
+    a.api.getAttrAll();
+    expect(await a.rec.waitFor('onUserAttrAllResult')).toEqual(['alice', JSON.stringify({ color: 'red', 名字: '张三' })]);
+    a.api.logout();
+    await a.rec.waitFor('onLogout');
+    // alice is offline: bob still reads her attributes
+    b.api.getUserAttr('alice', '名字');
+    expect(await b.rec.waitFor('onUserAttrResult')).toEqual(['alice', '名字', '张三']);
+    b.api.getUserAttrAll('alice');
+    expect(await b.rec.waitFor('onUserAttrAllResult')).toEqual(['alice', JSON.stringify({ color: 'red', 名字: '张三' })]);
+    // a new login on another device (a fresh instance) finds them
+    const other = await login('alice');
+    other.api.getAttr('color');
+    expect(await other.rec.waitFor('onUserAttrResult')).toEqual(['alice', 'color', 'red']);
+    // and they are in the durable store, not in the login
+    expect(await lh.h.server.core.store.getAccountAttributes(APP_ID, 'alice')).toEqual({ color: 'red', 名字: '张三' });
+    expect(await lh.h.server.core.store.getUserAttributes(APP_ID, 'alice')).toEqual({});
+  });
+
+  it("'instance': the instance's attributes survive logout and login again, for itself and for others", async () => {
+    const a = await login('alice', { userAttributes: 'instance' });
+    const b = await login('bob', { userAttributes: 'instance' });
     a.api.setAttr('color', 'red');
     a.api.setAttr('size', 'L');
     a.api.getAttrAll();
@@ -142,7 +167,7 @@ describe('userAttributes', () => {
   });
 
   it("'instance': they are back by onLoginSuccess, so an app that reads them there finds them", async () => {
-    const a = await login('alice');
+    const a = await login('alice', { userAttributes: 'instance' });
     a.api.setAttr('color', 'red');
     a.api.getAttr('color');
     await a.rec.waitFor('onUserAttrResult');

@@ -25,30 +25,30 @@ type Case = [string, string, (api: Api) => void];
 
 /** Every legacy method that needs a login, with valid arguments. */
 const NEEDS_LOGIN: Case[] = [
-  ['messageInstantSend', 'messageInstantSend', (a) => a.messageInstantSend('bob', 0, 'hi', 'm1')],
-  ['messageInstantSend2', 'messageInstantSend', (a) => a.messageInstantSend2('bob', 0, 'hi', 'm1', '')],
-  ['messageChannelSend', 'messageChannelSend', (a) => a.messageChannelSend('room', 'hi', 'm1')],
-  ['messageChannelSend2', 'messageChannelSend', (a) => a.messageChannelSend2('room', 'hi', 'm1', '')],
-  ['messageChannelSendForce', 'messageChannelSendForce', (a) => a.messageChannelSendForce('room', 'hi', 'm1')],
-  ['queryUserStatus', 'queryUserStatus', (a) => a.queryUserStatus('bob')],
-  ['setAttr', 'setAttr', (a) => a.setAttr('k', 'v')],
-  ['getAttr', 'getAttr', (a) => a.getAttr('k')],
-  ['getAttrAll', 'getAttrAll', (a) => a.getAttrAll()],
-  ['getUserAttr', 'getUserAttr', (a) => a.getUserAttr('bob', 'k')],
-  ['getUserAttrAll', 'getUserAttrAll', (a) => a.getUserAttrAll('bob')],
-  ['channelJoin', 'channelJoin', (a) => a.channelJoin('room')],
-  ['channelLeave', 'channelLeave', (a) => a.channelLeave('room')],
-  ['channelQueryUserNum', 'channelQueryUserNum', (a) => a.channelQueryUserNum('room')],
-  ['channelQueryUserIsIn', 'channelQueryUserIsIn', (a) => a.channelQueryUserIsIn('room', 'bob')],
-  ['channelSetAttr', 'channelSetAttr', (a) => a.channelSetAttr('room', 'k', 'v')],
-  ['channelDelAttr', 'channelDelAttr', (a) => a.channelDelAttr('room', 'k')],
-  ['channelClearAttr', 'channelClearAttr', (a) => a.channelClearAttr('room')],
-  ['channelInviteUser', 'channelInviteUser2', (a) => a.channelInviteUser('room', 'bob', 0)],
-  ['channelInviteUser2', 'channelInviteUser2', (a) => a.channelInviteUser2('room', 'bob', '{}')],
-  ['channelInviteAccept', 'channelInviteAccept', (a) => a.channelInviteAccept('room', 'bob', 0, '')],
-  ['channelInviteRefuse', 'channelInviteRefuse', (a) => a.channelInviteRefuse('room', 'bob', 0, '')],
-  ['channelInviteEnd', 'channelInviteEnd', (a) => a.channelInviteEnd('room', 'bob', 0)],
-  ['channelInviteDTMF', 'channelInviteDTMF', (a) => a.channelInviteDTMF('room', 'bob', '1')],
+  ['messageInstantSend', 'send_instant_msg', (a) => a.messageInstantSend('bob', 0, 'hi', 'm1')],
+  ['messageInstantSend2', 'send_instant_msg', (a) => a.messageInstantSend2('bob', 0, 'hi', 'm1', '')],
+  ['messageChannelSend', 'send_channel_msg', (a) => a.messageChannelSend('room', 'hi', 'm1')],
+  ['messageChannelSend2', 'send_channel_msg', (a) => a.messageChannelSend2('room', 'hi', 'm1', '')],
+  ['messageChannelSendForce', 'send_channel_msg', (a) => a.messageChannelSendForce('room', 'hi', 'm1')],
+  ['queryUserStatus', 'query_user_status', (a) => a.queryUserStatus('bob')],
+  ['setAttr', 'set_attr', (a) => a.setAttr('k', 'v')],
+  ['getAttr', 'get_attr', (a) => a.getAttr('k')],
+  ['getAttrAll', 'get_attr_all', (a) => a.getAttrAll()],
+  ['getUserAttr', 'get_attr', (a) => a.getUserAttr('bob', 'k')],
+  ['getUserAttrAll', 'get_attr_all', (a) => a.getUserAttrAll('bob')],
+  ['channelJoin', 'channel_join', (a) => a.channelJoin('room')],
+  ['channelLeave', 'channel_leave', (a) => a.channelLeave('room')],
+  ['channelQueryUserNum', 'channel_query_num', (a) => a.channelQueryUserNum('room')],
+  ['channelQueryUserIsIn', 'channel_query_user_isin', (a) => a.channelQueryUserIsIn('room', 'bob')],
+  ['channelSetAttr', 'channel_set_attr', (a) => a.channelSetAttr('room', 'k', 'v')],
+  ['channelDelAttr', 'channel_del_attr', (a) => a.channelDelAttr('room', 'k')],
+  ['channelClearAttr', 'channel_clear_attr', (a) => a.channelClearAttr('room')],
+  ['channelInviteUser', 'invite', (a) => a.channelInviteUser('room', 'bob', 0)],
+  ['channelInviteUser2', 'invite', (a) => a.channelInviteUser2('room', 'bob', '{}')],
+  ['channelInviteAccept', 'invite_accept', (a) => a.channelInviteAccept('room', 'bob', 0, '')],
+  ['channelInviteRefuse', 'invite_refuse', (a) => a.channelInviteRefuse('room', 'bob', 0, '')],
+  ['channelInviteEnd', 'invite_end', (a) => a.channelInviteEnd('room', 'bob', 0)],
+  ['channelInviteDTMF', 'invite_dtmf', (a) => a.channelInviteDTMF('room', 'bob', '1')],
   ['invoke', 'invoke', (a) => a.invoke('io.agora.signal.channel_query_num', '{"name":"room"}', 'c1')],
 ];
 
@@ -68,8 +68,8 @@ describe('before login', () => {
     call(() => l.api.messageInstantSend('bob', 0, 'early', 'm0'));
     call(() => l.api.channelJoin('room'));
     expect(l.rec.log).toEqual([
-      ['onError', 'messageInstantSend', 1003, expect.any(String)],
-      ['onError', 'channelJoin', 1003, expect.any(String)],
+      ['onError', 'send_instant_msg', 1003, expect.any(String)],
+      ['onError', 'channel_join', 1003, expect.any(String)],
     ]);
     await l.rec.waitFor('onLoginSuccess');
     l.api.logout();
@@ -116,28 +116,28 @@ describe('bad arguments', () => {
   /** Types an app written in JS can pass (cast here, as such an app would not be type-checked). */
   const x = <T>(v: unknown) => v as T;
   const BAD: Case[] = [
-    ['messageInstantSend', 'messageInstantSend', (a) => a.messageInstantSend(x(42), 0, 'hi', 'm1')],
-    ['messageInstantSend', 'messageInstantSend', (a) => a.messageInstantSend('bob', 0, 'hi', x(7))],
-    ['messageChannelSend', 'messageChannelSend', (a) => a.messageChannelSend(x(undefined), 'hi', 'm1')],
-    ['messageChannelSendForce', 'messageChannelSendForce', (a) => a.messageChannelSendForce(x(null), 'hi', 'm1')],
-    ['queryUserStatus', 'queryUserStatus', (a) => a.queryUserStatus(x(undefined))],
-    ['setAttr', 'setAttr', (a) => a.setAttr(x(1), 'v')],
-    ['setAttr', 'setAttr', (a) => a.setAttr('k', x(2))],
-    ['getAttr', 'getAttr', (a) => a.getAttr(x(null))],
-    ['getUserAttr', 'getUserAttr', (a) => a.getUserAttr('bob', x(3))],
-    ['getUserAttrAll', 'getUserAttrAll', (a) => a.getUserAttrAll(x(undefined))],
-    ['channelJoin', 'channelJoin', (a) => a.channelJoin(x(42))],
-    ['channelLeave', 'channelLeave', (a) => a.channelLeave(x(undefined))],
-    ['channelQueryUserNum', 'channelQueryUserNum', (a) => a.channelQueryUserNum(x({}))],
-    ['channelQueryUserIsIn', 'channelQueryUserIsIn', (a) => a.channelQueryUserIsIn('room', x(5))],
-    ['channelSetAttr', 'channelSetAttr', (a) => a.channelSetAttr('room', 'k', x(5))],
-    ['channelDelAttr', 'channelDelAttr', (a) => a.channelDelAttr('room', x(undefined))],
-    ['channelClearAttr', 'channelClearAttr', (a) => a.channelClearAttr(x(9))],
-    ['channelInviteUser2', 'channelInviteUser2', (a) => a.channelInviteUser2('room', x(1), 'x')],
-    ['channelInviteAccept', 'channelInviteAccept', (a) => a.channelInviteAccept(x(1), 'bob', 0, '')],
-    ['channelInviteRefuse', 'channelInviteRefuse', (a) => a.channelInviteRefuse('room', x(undefined), 0, '')],
-    ['channelInviteEnd', 'channelInviteEnd', (a) => a.channelInviteEnd(x(null), 'bob', 0)],
-    ['channelInviteDTMF', 'channelInviteDTMF', (a) => a.channelInviteDTMF('room', 'bob', x(5))],
+    ['messageInstantSend', 'send_instant_msg', (a) => a.messageInstantSend(x(42), 0, 'hi', 'm1')],
+    ['messageInstantSend', 'send_instant_msg', (a) => a.messageInstantSend('bob', 0, 'hi', x(7))],
+    ['messageChannelSend', 'send_channel_msg', (a) => a.messageChannelSend(x(undefined), 'hi', 'm1')],
+    ['messageChannelSendForce', 'send_channel_msg', (a) => a.messageChannelSendForce(x(null), 'hi', 'm1')],
+    ['queryUserStatus', 'query_user_status', (a) => a.queryUserStatus(x(undefined))],
+    ['setAttr', 'set_attr', (a) => a.setAttr(x(1), 'v')],
+    ['setAttr', 'set_attr', (a) => a.setAttr('k', x(2))],
+    ['getAttr', 'get_attr', (a) => a.getAttr(x(null))],
+    ['getUserAttr', 'get_attr', (a) => a.getUserAttr('bob', x(3))],
+    ['getUserAttrAll', 'get_attr_all', (a) => a.getUserAttrAll(x(undefined))],
+    ['channelJoin', 'channel_join', (a) => a.channelJoin(x(42))],
+    ['channelLeave', 'channel_leave', (a) => a.channelLeave(x(undefined))],
+    ['channelQueryUserNum', 'channel_query_num', (a) => a.channelQueryUserNum(x({}))],
+    ['channelQueryUserIsIn', 'channel_query_user_isin', (a) => a.channelQueryUserIsIn('room', x(5))],
+    ['channelSetAttr', 'channel_set_attr', (a) => a.channelSetAttr('room', 'k', x(5))],
+    ['channelDelAttr', 'channel_del_attr', (a) => a.channelDelAttr('room', x(undefined))],
+    ['channelClearAttr', 'channel_clear_attr', (a) => a.channelClearAttr(x(9))],
+    ['channelInviteUser2', 'invite', (a) => a.channelInviteUser2('room', x(1), 'x')],
+    ['channelInviteAccept', 'invite_accept', (a) => a.channelInviteAccept(x(1), 'bob', 0, '')],
+    ['channelInviteRefuse', 'invite_refuse', (a) => a.channelInviteRefuse('room', x(undefined), 0, '')],
+    ['channelInviteEnd', 'invite_end', (a) => a.channelInviteEnd(x(null), 'bob', 0)],
+    ['channelInviteDTMF', 'invite_dtmf', (a) => a.channelInviteDTMF('room', 'bob', x(5))],
     ['invoke', 'invoke', (a) => a.invoke(x(5), '{}', 'c1')],
     ['invoke', 'invoke', (a) => a.invoke('io.agora.signal.channel_query_num', x({ name: 'room' }), 'c1')],
   ];
@@ -209,7 +209,7 @@ describe('bad arguments', () => {
     const { api, rec } = await login('alice');
     api.setAttr('n'.repeat(40), 'v');
     await rec.waitFor('onError');
-    expect(rec.log).toEqual([['onError', 'setAttr', AgoraECode.GENERAL_E_LARGE_PARAM, expect.any(String)]]);
+    expect(rec.log).toEqual([['onError', 'set_attr', AgoraECode.GENERAL_E_LARGE_PARAM, expect.any(String)]]);
     rec.clear();
     api.setAttr('n'.repeat(32), 'v');
     api.getAttr('n'.repeat(32));
@@ -221,7 +221,7 @@ describe('bad arguments', () => {
     const { api, rec } = await login('alice');
     api.channelSetAttr('room', 'n'.repeat(40), 'v');
     await rec.waitFor('onError');
-    expect(rec.log).toEqual([['onError', 'channelSetAttr', AgoraECode.GENERAL_E_LARGE_PARAM, expect.any(String)]]);
+    expect(rec.log).toEqual([['onError', 'channel_set_attr', AgoraECode.GENERAL_E_LARGE_PARAM, expect.any(String)]]);
   });
 });
 
@@ -247,8 +247,8 @@ describe('wrong state', () => {
     b.api.channelInviteRefuse('call', 'alice', 0, '');
     await b.rec.waitCount('onError', 2);
     expect(b.rec.log).toEqual([
-      ['onError', 'channelInviteAccept', AgoraECode.GENERAL_E_WRONG_PARAM, expect.any(String)],
-      ['onError', 'channelInviteRefuse', AgoraECode.GENERAL_E_WRONG_PARAM, expect.any(String)],
+      ['onError', 'invite_accept', AgoraECode.GENERAL_E_WRONG_PARAM, expect.any(String)],
+      ['onError', 'invite_refuse', AgoraECode.GENERAL_E_WRONG_PARAM, expect.any(String)],
     ]);
     b.rec.clear();
     a.api.channelInviteUser2('call', 'bob', '');
@@ -262,10 +262,10 @@ describe('wrong state', () => {
     b.api.channelInviteRefuse('call', 'alice', 0, 'no');
     await b.rec.waitCount('onError', 4);
     expect(b.rec.of('onError').map((e) => [e[0], e[1]])).toEqual([
-      ['channelInviteAccept', 1004],
-      ['channelInviteAccept', 1004],
-      ['channelInviteAccept', 1004],
-      ['channelInviteRefuse', 1004],
+      ['invite_accept', 1004],
+      ['invite_accept', 1004],
+      ['invite_accept', 1004],
+      ['invite_refuse', 1004],
     ]);
     expect(a.rec.of('onInviteAcceptedByPeer')).toEqual([['call', 'bob', stableUid('bob'), 'yes']]);
   });

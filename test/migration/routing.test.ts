@@ -398,9 +398,9 @@ describe('calls made while the flag decides', () => {
     await x.rec.waitFor('onLoginSuccess');
     expect(x.rec.names()).toEqual(['onError', 'onError', 'onError', 'onLoginSuccess']);
     expect(x.rec.of('onError').map((e) => e.slice(0, 2))).toEqual([
-      ['queryUserStatus', AgoraECode.GENERAL_E_NOT_LOGIN],
-      ['channelJoin', AgoraECode.GENERAL_E_NOT_LOGIN],
-      ['getAttrAll', AgoraECode.GENERAL_E_NOT_LOGIN],
+      ['query_user_status', AgoraECode.GENERAL_E_NOT_LOGIN],
+      ['channel_join', AgoraECode.GENERAL_E_NOT_LOGIN],
+      ['get_attr_all', AgoraECode.GENERAL_E_NOT_LOGIN],
     ]);
     expect(x.legacy.actions).toEqual([['callbackSet', x.rec.cb]]);
   });

@@ -147,7 +147,8 @@ export class LegacyCalls {
     const call = ctx.calls.get(callKey(channelId, account));
     if (call?.local && call.state === 'ringing' && !call.local.ended) {
       try {
-        call.local.content = extra !== '' ? extra : call.local.content;
+        // Legacy's bye carried the extra given to channelInviteEnd ("" by default), not the invitation's.
+        call.local.content = extra;
         call.local.cancel(); // → LocalInvitationCanceled → onInviteEndByMyself
         return;
       } catch (err) {
@@ -157,7 +158,9 @@ export class LegacyCalls {
     if (call) this.finish(call);
     ctx.fire('onInviteEndByMyself', channelId, account, ctx.uidOf(account));
     try {
-      await client.sendMessageToPeer({ text: endCallText(END_CALL_PREFIX, channelId, extra) }, account);
+      // sig2rtm's server carries the extra verbatim; the RTM text form cannot carry '_'.
+      if (client.sig2rtm) await client.sig2rtm.endCall(account, channelId, extra);
+      else await client.sendMessageToPeer({ text: endCallText(END_CALL_PREFIX, channelId, extra) }, account);
     } catch (err) {
       ctx.log(`end-call to ${account} not delivered: ${describe(err)}`);
     }

@@ -9,7 +9,7 @@ import { attributeFailure, joinFailure, legacyCode, membersFailure, queryUserNum
 import { replayAttributes, type AttributeSnapshot } from '../../mapping/emulations/attribute-diff';
 import { AgoraECode } from '../../mapping/legacy-codes';
 import type { RtmClient } from '../../rtm-core/client/client';
-import { isValidId } from '../../rtm-core/protocol/limits';
+import { isLegacyName } from '../../rtm-core/protocol/legacy-limits';
 import { describe, rtmCode, type EngineContext, type JoinedChannel } from './context';
 
 /**
@@ -29,6 +29,14 @@ export async function writeChannelAttribute(
   else await client.clearChannelAttributes(channelId, notify);
 }
 
+/**
+ * A channel's member count for legacy, which had no rate limit on it: sig2rtm's server answers
+ * outside RTM's one-per-second `getChannelMemberCount` limit (protocol legacy/1).
+ */
+export function memberCounts(client: RtmClient, channelId: string): Promise<Record<string, number>> {
+  return client.sig2rtm ? client.sig2rtm.getChannelMemberCounts([channelId]) : client.getChannelMemberCount([channelId]);
+}
+
 export class LegacyChannels {
   constructor(private readonly ctx: EngineContext) {}
 
@@ -40,7 +48,7 @@ export class LegacyChannels {
     const ctx = this.ctx;
     const client = ctx.loggedIn('channelJoin');
     if (!client || !ctx.account) return;
-    if (!isValidId(channelId)) {
+    if (!isLegacyName(channelId)) {
       // Refused before anything else, so that a bad name does not cost the current channel.
       ctx.fire('onChannelJoinFailed', channelId, AgoraECode.JOINCHANNEL_E_OTHER);
       return;
@@ -136,7 +144,7 @@ export class LegacyChannels {
     const client = ctx.loggedIn('channelQueryUserNum');
     if (!client) return;
     try {
-      const counts = await client.getChannelMemberCount([channelId]);
+      const counts = await memberCounts(client, channelId);
       ctx.fire('onChannelQueryUserNumResult', channelId, AgoraECode.SUCCESS, counts[channelId] ?? 0);
     } catch (err) {
       ctx.fire('onChannelQueryUserNumResult', channelId, legacyCode(queryUserNumFailure, rtmCode(err) ?? 1, AgoraECode.QUERYUSERNUM_E_OTHER), 0);

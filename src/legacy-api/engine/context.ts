@@ -13,6 +13,7 @@ import type { AttributeSnapshot } from '../../mapping/emulations/attribute-diff'
 import type { CallRecord, Fire } from '../../mapping/bindings';
 import type { CompatOptions } from '../../mapping/compat';
 import { AgoraECode, type AgoraECodeValue, type LoginStateValue } from '../../mapping/legacy-codes';
+import { operationName } from '../../mapping/operations';
 
 export interface JoinedChannel {
   readonly rtm: RtmChannel;
@@ -63,15 +64,17 @@ export class EngineContext {
     this.fire('onLog', `[sig2rtm] ${line}`);
   }
 
-  /** The client if logged in (or reconnecting); otherwise `onError(name, 1003)` and undefined. */
-  loggedIn(name: string): RtmClient | undefined {
+  /** The client if logged in (or reconnecting); otherwise `onError(operation, 1003)` and undefined. */
+  loggedIn(method: string): RtmClient | undefined {
     if ((this.status === 2 || this.status === 3) && this.client) return this.client;
-    this.fire('onError', name, AgoraECode.GENERAL_E_NOT_LOGIN, `${name}: not logged in`);
+    this.error(method, AgoraECode.GENERAL_E_NOT_LOGIN, 'not login');
     return undefined;
   }
 
-  error(name: string, ecode: AgoraECodeValue, desc: string): void {
-    this.fire('onError', name, ecode, `${name}: ${desc}`);
+  /** `onError` names the failing operation as the SDKs did (`query_user_status`), not the method. */
+  error(method: string, ecode: AgoraECodeValue, desc: string): void {
+    const op = operationName(method);
+    this.fire('onError', op, ecode, `${op}: ${desc}`);
   }
 
   /** A message id as the SDK made one when the app passed "". */

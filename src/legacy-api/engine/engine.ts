@@ -82,6 +82,8 @@ export class LegacyEngine {
       invitation: { deliveryDeadlineMs: LEGACY_INVITE_DEADLINE_MS, ...this.options.rtm?.invitation },
       // Legacy and migrated RTM code on one login share channel memberships.
       sharedChannels: true,
+      // Legacy names (≤128 visible characters, any script) and any appId, end to end (legacy/1).
+      legacyNames: true,
     };
     const client = this.createClient(appId, config);
     const bctx: ClientBindingContext = {

@@ -7,7 +7,7 @@
 
 import type { RtmClient } from '../../rtm-core/client/client';
 import { describe, type EngineContext } from './context';
-import { writeChannelAttribute, type LegacyChannels } from './channels';
+import { memberCounts, writeChannelAttribute, type LegacyChannels } from './channels';
 import { readUserAttributes, writeOwnAttribute } from './user-state';
 
 export const INVOKE_PREFIX = 'io.agora.signal.';
@@ -45,16 +45,16 @@ export function invokeTable(ctx: EngineContext, channels: LegacyChannels) {
     },
     user_get_attr: async (client, req) => {
       const name = str(req, 'name');
-      const attrs = await readUserAttributes(client, str(req, 'account'), [name]);
+      const attrs = await readUserAttributes(ctx, client, str(req, 'account'), [name]);
       return { value: attrs[name] ?? '' };
     },
     user_get_attr_all: async (client, req) => {
-      const attrs = await readUserAttributes(client, str(req, 'account'));
+      const attrs = await readUserAttributes(ctx, client, str(req, 'account'));
       return { json: JSON.stringify(attrs) };
     },
     channel_query_num: async (client, req) => {
       const name = str(req, 'name');
-      const counts = await client.getChannelMemberCount([name]);
+      const counts = await memberCounts(client, name);
       return { num: counts[name] ?? 0 };
     },
     channel_query_user_isin: async (client, req) => {

@@ -5,7 +5,7 @@
  */
 
 import type { RtmClient } from '../../rtm-core/client/client';
-import { isValidAppId, isValidId } from '../../rtm-core/protocol/limits';
+import { isLegacyName } from '../../rtm-core/protocol/legacy-limits';
 import { LoginError } from '../../rtm-core/protocol/codes';
 import { legacyCode, loginFailure, logoutReason } from '../../mapping/code-maps';
 import { AgoraECode } from '../../mapping/legacy-codes';
@@ -44,12 +44,13 @@ export class LegacySession {
       return;
     }
     const id = appId !== '' ? appId : (ctx.appId ?? '');
-    if (!isValidAppId(id)) {
+    // Any appId goes to the server, which decides (a `--dev` server takes any); only none at all fails here.
+    if (id === '') {
       ctx.fire('onLoginFailed', AgoraECode.LOGIN_E_FAILED);
       return;
     }
-    // Legacy accounts: ≤128 visible characters, no spaces. RTM's IDs are stricter (≤64, a fixed set).
-    if (typeof account !== 'string' || /\s/.test(account) || !isValidId(account)) {
+    // Legacy accounts: ≤128 visible characters, any script, no spaces (the server takes them: legacy/1).
+    if (!isLegacyName(account)) {
       ctx.fire('onLoginFailed', AgoraECode.LOGIN_E_INVALID_USER);
       return;
     }

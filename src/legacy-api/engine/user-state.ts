@@ -10,8 +10,15 @@ import type { RtmClient } from '../../rtm-core/client/client';
 import { AttributeOperationError } from '../../rtm-core/protocol/codes';
 import { describe, rtmCode, type EngineContext } from './context';
 
+/** True when the user's attributes belong to the account, kept by sig2rtm's server (legacy/1). */
+function accountLevel(ctx: EngineContext, client: RtmClient): boolean {
+  return ctx.compat.userAttributes === 'account' && client.sig2rtm !== undefined;
+}
+
 /** Sets one of the user's own attributes (an empty value deletes it) and keeps the instance's copy. */
 export async function writeOwnAttribute(ctx: EngineContext, client: RtmClient, name: string, value: string): Promise<void> {
+  // Legacy: the attribute belongs to the account, outlives the login and is readable by anyone.
+  if (accountLevel(ctx, client) && client.sig2rtm) return client.sig2rtm.setAccountAttribute(name, value);
   // Legacy had no delete call: setting an empty value removed the attribute (RTM values cannot be empty).
   if (value === '') await client.deleteLocalUserAttributesByKeys([name]);
   else await client.addOrUpdateLocalUserAttributes({ [name]: value });
@@ -19,8 +26,12 @@ export async function writeOwnAttribute(ctx: EngineContext, client: RtmClient, n
   else ctx.myAttributes.set(name, value);
 }
 
-/** A user's attributes; a user who is not online has none (legacy answered; RTM fails USER_NOT_FOUND). */
-export async function readUserAttributes(client: RtmClient, account: string, keys?: string[]): Promise<Record<string, string>> {
+/**
+ * A user's attributes: the account's on sig2rtm's server (online or not, as legacy answered);
+ * otherwise the login's RTM attributes, where a user who is not online has none (RTM fails USER_NOT_FOUND).
+ */
+export async function readUserAttributes(ctx: EngineContext, client: RtmClient, account: string, keys?: string[]): Promise<Record<string, string>> {
+  if (accountLevel(ctx, client) && client.sig2rtm) return client.sig2rtm.getAccountAttributes(account, keys);
   try {
     return keys ? await client.getUserAttributesByKeys(account, keys) : await client.getUserAttributes(account);
   } catch (err) {
@@ -64,7 +75,7 @@ export class LegacyUserState {
   /** Reads attributes, reporting a failure as `onError(method, …)`. */
   private async read(method: string, client: RtmClient, account: string, keys?: string[]): Promise<Record<string, string> | undefined> {
     try {
-      return await readUserAttributes(client, account, keys);
+      return await readUserAttributes(this.ctx, client, account, keys);
     } catch (err) {
       this.ctx.error(method, legacyCode(attributeFailure, rtmCode(err) ?? 2, AgoraECode.GENERAL_E_FAILED), describe(err));
       return undefined;
@@ -86,7 +97,8 @@ export class LegacyUserState {
   /** After a login: set the instance's attributes again (compat `userAttributes: 'instance'`). */
   async restore(client: RtmClient): Promise<void> {
     const ctx = this.ctx;
-    if (ctx.compat.userAttributes !== 'instance' || ctx.myAttributes.size === 0) return;
+    if (ctx.compat.userAttributes === 'login' || ctx.myAttributes.size === 0) return;
+    if (accountLevel(ctx, client)) return; // the server keeps them
     try {
       await client.setLocalUserAttributes(Object.fromEntries(ctx.myAttributes));
     } catch (err) {

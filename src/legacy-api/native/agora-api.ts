@@ -70,7 +70,7 @@ export class AgoraAPI {
 
   /** Runs an operation; whatever goes wrong becomes `onError(name, GENERAL_E_FAILED)`. */
   private run(name: string, op: () => Promise<void> | void): void {
-    const fail = (err: unknown) => this.deliver('onError', [name, AgoraECode.GENERAL_E_FAILED, `${name}: ${err instanceof Error ? err.message : String(err)}`]);
+    const fail = (err: unknown) => this.engine.ctx.error(name, AgoraECode.GENERAL_E_FAILED, err instanceof Error ? err.message : String(err));
     try {
       const p = op();
       if (p) p.catch(fail);
@@ -83,7 +83,7 @@ export class AgoraAPI {
   private strings(name: string, values: Record<string, unknown>): boolean {
     for (const [param, v] of Object.entries(values)) {
       if (typeof v !== 'string') {
-        this.deliver('onError', [name, AgoraECode.GENERAL_E_WRONG_PARAM, `${name}: ${param} must be a string`]);
+        this.engine.ctx.error(name, AgoraECode.GENERAL_E_WRONG_PARAM, `${param} must be a string`);
         return false;
       }
     }
@@ -110,6 +110,11 @@ export class AgoraAPI {
       await this.engine.destroy();
       if (singletons.get(this.appId) === this) singletons.delete(this.appId);
     });
+  }
+
+  /** The teardown as the Android jar, iOS 1.2 and the Windows header spell it (legacy-signaling.md §3.2). */
+  destory(): void {
+    this.destroy();
   }
 
   getSdkVersion(): number {
@@ -279,7 +284,7 @@ export class AgoraAPI {
   }
 
   private unsupportedCall(name: string, channelID: string, phoneNum: string): void {
-    this.deliver('onError', [name, AgoraECode.GENERAL_E_FAILED, `${name}: PSTN calls are not supported (RTM has no PSTN)`]);
+    this.engine.ctx.error(name, AgoraECode.GENERAL_E_FAILED, 'PSTN calls are not supported (RTM has no PSTN)');
     this.deliver('onInviteFailed', [String(channelID), String(phoneNum), 0, AgoraECode.INVITE_E_OTHER, JSON.stringify({ reason: 'PSTN_NOT_SUPPORTED' })]);
   }
 
@@ -311,7 +316,7 @@ export class AgoraAPI {
   }
 
   private unsupportedMessage(name: string, msgID: string): void {
-    this.deliver('onError', [name, AgoraECode.GENERAL_E_FAILED, `${name}: not supported by sig2rtm (undocumented legacy call)`]);
+    this.engine.ctx.error(name, AgoraECode.GENERAL_E_FAILED, 'not supported by sig2rtm (undocumented legacy call)');
     this.deliver('onMessageSendError', [String(msgID), AgoraECode.SENDMESSAGE_E_OTHER]);
   }
 

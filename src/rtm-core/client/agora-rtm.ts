@@ -44,7 +44,8 @@ export function makeAgoraRTM(embedded: () => TransportFactory, defaultServerUrl:
      * argument (legacy area codes) is accepted and ignored.
      */
     createInstance(appId: string, config?: Sig2rtmClientConfig, _areaCodes?: Codes.AreaCode[]): RtmClient {
-      if (!isValidAppId(appId)) {
+      // With legacyNames (the legacy API), the server decides on the appId (`--dev` takes any).
+      if (config?.legacyNames === true ? typeof appId !== 'string' || appId === '' : !isValidAppId(appId)) {
         throw new RtmInvalidArgumentError(CreateInstanceError.INVALID_ARGUMENT, 'appId must be 32 characters from [0-9A-Za-z]');
       }
       const fallback = config?.serverUrl === undefined ? defaultServerUrl() : undefined;

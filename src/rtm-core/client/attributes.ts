@@ -6,7 +6,6 @@
 
 import { AttributeOperationError } from '../protocol/codes';
 import type { AttributeChange } from '../protocol/frames';
-import { isValidId } from '../protocol/limits';
 import { checkChange, checkKeys, type Problem } from '../protocol/validate';
 import { errorFor } from './errors';
 import type { ClientInternals } from './internals';
@@ -69,7 +68,7 @@ export class AttributeApi {
   }
 
   async getUser(userId: string, keys?: string[]): Promise<AttributesMap> {
-    if (!isValidId(userId)) throw errorFor(E, E.INVALID_ARGUMENT, 'userId is invalid');
+    if (!this.c.validId(userId)) throw errorFor(E, E.INVALID_ARGUMENT, 'userId is invalid');
     if (keys !== undefined) raise(checkKeys(keys, this.c.limits.keysPerCall, 32));
     this.requireConnected();
     const { attrs } = await this.c.call('uattrGet', { t: 'uattrGet', uid: userId, ...(keys ? { keys } : {}) }, E, E.TIMEOUT);
@@ -95,7 +94,7 @@ export class AttributeApi {
   }
 
   private async runChannel(channelId: string, change: AttributeChange, options: ChannelAttributeOptions | undefined): Promise<void> {
-    if (!isValidId(channelId)) throw errorFor(E, E.INVALID_ARGUMENT, 'channelId is invalid');
+    if (!this.c.validId(channelId)) throw errorFor(E, E.INVALID_ARGUMENT, 'channelId is invalid');
     raise(checkChange(change, this.c.limits.channelAttributes, 512));
     const notify = options?.enableNotificationToChannelMembers === true;
     this.requireConnected();
@@ -103,7 +102,7 @@ export class AttributeApi {
   }
 
   async getChannel(channelId: string, keys?: string[]): Promise<ChannelAttributes> {
-    if (!isValidId(channelId)) throw errorFor(E, E.INVALID_ARGUMENT, 'channelId is invalid');
+    if (!this.c.validId(channelId)) throw errorFor(E, E.INVALID_ARGUMENT, 'channelId is invalid');
     if (keys !== undefined) raise(checkKeys(keys, this.c.limits.keysPerCall, 32));
     this.requireConnected();
     const { attrs } = await this.c.call('cattrGet', { t: 'cattrGet', ch: channelId, ...(keys ? { keys } : {}) }, E, E.TIMEOUT);

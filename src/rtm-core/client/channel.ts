@@ -4,7 +4,7 @@
 
 import { SdkEmitter } from './emitter';
 import { ChannelMessageError, GetMembersError, JoinChannelError, LeaveChannelError } from '../protocol/codes';
-import type { PushEvent } from '../protocol/frames';
+import type { AttributeChange, PushEvent } from '../protocol/frames';
 import { errorFor } from './errors';
 import { fromWire, toWire } from './messages';
 import type { ClientInternals } from './internals';
@@ -114,8 +114,10 @@ export class RtmChannel extends SdkEmitter<RtmChannelEvents> {
   }
 
   /** @internal */
-  emitAttributes(attributes: ChannelAttributes): void {
-    if (this.state === 'JOINED') this.emit('AttributesUpdated', attributes);
+  emitAttributes(attributes: ChannelAttributes, change?: AttributeChange): void {
+    if (this.state !== 'JOINED') return;
+    if (change) this.emit('AttributesChanged', attributes, change);
+    this.emit('AttributesUpdated', attributes);
   }
 
   /** @internal Local state only: logout, ABORTED, or leave. True when no instance of this id is left in the channel. */

@@ -12,6 +12,7 @@ import {
 } from '../protocol/codes';
 import type { PushEvent, RequestType } from '../protocol/frames';
 import { DEFAULT_LIMITS, isValidId, type Limits } from '../protocol/limits';
+import { isWireId } from '../protocol/legacy-limits';
 import { SlidingWindow } from '../rate-limit';
 import { AttributeApi } from './attributes';
 import { RtmChannel } from './channel';
@@ -86,6 +87,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
       },
       takeSend: () => this.sendWindow.tryTake(this.clock.now()),
       loginAllowedAt: () => this.lastLoginAt + LOGIN_INTERVAL_MS,
+      validId: cfg.legacyNames ? isWireId : isValidId,
     };
     this.attributes = new AttributeApi(this.internals);
     this.invitations = new Invitations(this.internals, cfg.clock, cfg.invitation, {
@@ -104,7 +106,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   async login(options: { uid: string; token?: string }): Promise<void> {
     const uid = (options as { uid?: unknown } | undefined)?.uid;
     const token = (options as { token?: unknown } | undefined)?.token;
-    if (!isValidId(uid)) throw errorFor(LoginError, LoginError.INVALID_ARGUMENT, 'uid is invalid');
+    if (!this.internals.validId(uid)) throw errorFor(LoginError, LoginError.INVALID_ARGUMENT, 'uid is invalid');
     if (token !== undefined && token !== null && typeof token !== 'string') {
       throw errorFor(LoginError, LoginError.INVALID_ARGUMENT, 'token must be a string');
     }
@@ -158,7 +160,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   async sendMessageToPeer(message: RtmMessage, peerId: string, options?: SendMessageOptions): Promise<PeerMessageSendResult> {
     const wire = toWire(message, this.internals.limits.messageBytes);
     if (typeof wire === 'string') throw errorFor(PeerMessageError, PeerMessageError.INVALID_MESSAGE, wire);
-    if (!isValidId(peerId)) throw errorFor(PeerMessageError, PeerMessageError.INVALID_USERID, 'peerId is invalid');
+    if (!this.internals.validId(peerId)) throw errorFor(PeerMessageError, PeerMessageError.INVALID_USERID, 'peerId is invalid');
     this.internals.requireLoggedIn(PeerMessageError, PeerMessageError.USER_NOT_LOGGED_IN);
     if (!this.internals.takeSend()) throw errorFor(PeerMessageError, PeerMessageError.TOO_OFTEN, 'at most 180 messages per 3 s');
     if (wire.type === 'TEXT' && wire.text.startsWith(END_CALL_PREFIX)) return this.sendEndCall(wire.text, peerId);
@@ -177,7 +179,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     if (!rest.startsWith('_') || last < 1) throw errorFor(PeerMessageError, PeerMessageError.INVALID_MESSAGE, 'malformed end-call message');
     const channelId = rest.slice(1, last);
     const extra = rest.slice(last + 1);
-    if (channelId !== '' && !isValidId(channelId)) throw errorFor(PeerMessageError, PeerMessageError.INVALID_MESSAGE, 'malformed end-call message');
+    if (channelId !== '' && !this.internals.validId(channelId)) throw errorFor(PeerMessageError, PeerMessageError.INVALID_MESSAGE, 'malformed end-call message');
     const r = await this.invitations.signal(peerId, 'cancel', '0', channelId, extra);
     return { hasPeerReceived: r.received };
   }
@@ -185,7 +187,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   // ---- invitations ------------------------------------------------------------------------------
 
   createLocalInvitation(calleeId: string): LocalInvitation {
-    if (!isValidId(calleeId)) throw errorFor(InvitationApiCallError, InvitationApiCallError.INVALID_ARGUMENT, 'calleeId is invalid');
+    if (!this.internals.validId(calleeId)) throw errorFor(InvitationApiCallError, InvitationApiCallError.INVALID_ARGUMENT, 'calleeId is invalid');
     return this.invitations.create(calleeId);
   }
 
@@ -242,13 +244,13 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   // ---- channels ---------------------------------------------------------------------------------
 
   createChannel(channelId: string): RtmChannel {
-    if (!isValidId(channelId)) throw errorFor(CreateChannelError, CreateChannelError.INVALID_ARGUMENT, 'channelId is invalid');
+    if (!this.internals.validId(channelId)) throw errorFor(CreateChannelError, CreateChannelError.INVALID_ARGUMENT, 'channelId is invalid');
     return new RtmChannel(this.internals, channelId);
   }
 
   async getChannelMemberCount(channelIds: string[]): Promise<ChannelMemberCountResult> {
     const max = this.internals.limits.countChannelsPerCall;
-    if (!Array.isArray(channelIds) || channelIds.length === 0 || !channelIds.every(isValidId)) {
+    if (!Array.isArray(channelIds) || channelIds.length === 0 || !channelIds.every(this.internals.validId)) {
       throw errorFor(GetChannelMemberCountError, GetChannelMemberCountError.INVALID_ARGUMENT, 'channelIds must be valid ids');
     }
     if (channelIds.length > max) throw errorFor(GetChannelMemberCountError, GetChannelMemberCountError.EXCEED_LIMIT, `at most ${max} channels`);
@@ -263,7 +265,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   async queryPeersOnlineStatus(peerIds: string[]): Promise<PeersOnlineStatusResult> {
     this.requireConnected(QueryPeersOnlineStatusError, QueryPeersOnlineStatusError.USER_NOT_LOGGED_IN);
     const max = this.internals.limits.queryPeersPerCall;
-    if (!Array.isArray(peerIds) || peerIds.length === 0 || peerIds.length > max || !peerIds.every(isValidId)) {
+    if (!Array.isArray(peerIds) || peerIds.length === 0 || peerIds.length > max || !peerIds.every(this.internals.validId)) {
       throw errorFor(QueryPeersOnlineStatusError, QueryPeersOnlineStatusError.INVALID_ARGUMENT, `peerIds must be 1–${max} valid ids`);
     }
     const { online } = await this.internals.call('query', { t: 'query', uids: peerIds }, QueryPeersOnlineStatusError, QueryPeersOnlineStatusError.TIMEOUT);
@@ -284,7 +286,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
 
   async subscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
     this.requireConnected(PeerSubscriptionStatusError, PeerSubscriptionStatusError.USER_NOT_LOGGED_IN);
-    if (!Array.isArray(peerIds) || peerIds.length === 0 || !peerIds.every(isValidId)) {
+    if (!Array.isArray(peerIds) || peerIds.length === 0 || !peerIds.every(this.internals.validId)) {
       throw errorFor(PeerSubscriptionStatusError, PeerSubscriptionStatusError.INVALID_ARGUMENT, 'peerIds must be valid ids');
     }
     const max = this.internals.limits.subscriptionsPerClient;
@@ -302,7 +304,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
 
   async unsubscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
     this.requireConnected(PeerSubscriptionStatusError, PeerSubscriptionStatusError.USER_NOT_LOGGED_IN);
-    if (!Array.isArray(peerIds) || peerIds.length === 0 || !peerIds.every(isValidId)) {
+    if (!Array.isArray(peerIds) || peerIds.length === 0 || !peerIds.every(this.internals.validId)) {
       throw errorFor(PeerSubscriptionStatusError, PeerSubscriptionStatusError.INVALID_ARGUMENT, 'peerIds must be valid ids');
     }
     await this.internals.call('unsub', { t: 'unsub', uids: peerIds }, PeerSubscriptionStatusError, PeerSubscriptionStatusError.TIMEOUT);
@@ -384,7 +386,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
         this.emit('TokenPrivilegeWillExpire');
         return;
       case 'attrs':
-        for (const ch of this.channels.instances(ev.ch)) ch.emitAttributes(ev.attrs);
+        for (const ch of this.channels.instances(ev.ch)) ch.emitAttributes(ev.attrs, ev.change);
         return;
     }
   }

@@ -35,11 +35,17 @@ export interface Sig2rtmClientConfig extends RtmConfig {
    * legacy and migrated RTM code can be in the same channel on one login.
    */
   sharedChannels?: boolean;
+  /**
+   * Extension legacy/1: accept legacy Signaling names for user and channel IDs (up to 128 visible
+   * characters, any script, e.g. `张三`) and any appId (the server decides). The legacy API turns
+   * it on; plain RTM clients keep the SDK's own checks.
+   */
+  legacyNames?: boolean;
 }
 
 const KNOWN_KEYS = new Set<string>([
   'enableLogUpload', 'logFilter', 'enableCloudProxy',
-  'serverUrl', 'transport', 'clock', 'reconnect', 'loginTimeoutMs', 'requestTimeoutMs', 'invitation', 'sharedChannels',
+  'serverUrl', 'transport', 'clock', 'reconnect', 'loginTimeoutMs', 'requestTimeoutMs', 'invitation', 'sharedChannels', 'legacyNames',
 ]);
 
 export interface ResolvedClientConfig {
@@ -51,6 +57,7 @@ export interface ResolvedClientConfig {
   requestTimeoutMs: number;
   invitation: InvitationTimings;
   sharedChannels: boolean;
+  legacyNames: boolean;
 }
 
 export function resolveClientConfig(config: Sig2rtmClientConfig | undefined): ResolvedClientConfig {
@@ -69,6 +76,7 @@ export function resolveClientConfig(config: Sig2rtmClientConfig | undefined): Re
     requestTimeoutMs: c.requestTimeoutMs ?? 10_000,
     invitation: { ...DEFAULT_INVITATION_TIMINGS, ...c.invitation },
     sharedChannels: c.sharedChannels === true,
+    legacyNames: c.legacyNames === true,
   };
 }
 

@@ -23,4 +23,6 @@ export interface ClientInternals {
   takeSend(): boolean;
   /** The earliest time (client clock) at which `login` will not fail TOO_OFTEN. */
   loginAllowedAt(): number;
+  /** The ID rule: RTM's, or legacy names too when configured with `legacyNames` (extension legacy/1). */
+  readonly validId: (value: unknown) => value is string;
 }

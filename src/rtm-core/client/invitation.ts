@@ -7,7 +7,7 @@
 import { randomUuid } from './ids';
 import { SdkEmitter } from './emitter';
 import { InvitationApiCallError } from '../protocol/codes';
-import { isValidId, utf8Length } from '../protocol/limits';
+import { utf8Length } from '../protocol/limits';
 import { errorFor } from './errors';
 import type { Invitations } from './invitations';
 import type {
@@ -79,8 +79,8 @@ export class LocalInvitation extends SdkEmitter<LocalInvitationEvents> {
       throw errorFor(InvitationApiCallError, InvitationApiCallError.ALREADY_SENT, 'invitation already sent');
     }
     if (this.ended) throw errorFor(InvitationApiCallError, InvitationApiCallError.ALREADY_END, 'invitation already ended');
-    if (this._channelId !== '' && !isValidId(this._channelId)) throw invalid('channelId is invalid');
-    if (!isValidId(this.calleeId)) throw invalid('calleeId is invalid');
+    if (this._channelId !== '' && !this.manager.validId(this._channelId)) throw invalid('channelId is invalid');
+    if (!this.manager.validId(this.calleeId)) throw invalid('calleeId is invalid');
     if (typeof this._content !== 'string' || utf8Length(this._content) > MAX_BYTES) throw invalid(`content over ${MAX_BYTES} bytes`);
     this._state = LState.SENT_TO_REMOTE;
     this.manager.sendLocal(this);

@@ -233,6 +233,11 @@ export class Invitations {
     }
   }
 
+  /** The client's ID rule (RTM's, or legacy names too). */
+  validId(value: unknown): value is string {
+    return this.client.validId(value);
+  }
+
   /** Creates a caller-side invitation. */
   create(calleeId: string): LocalInvitation {
     return new LocalInvitation(this, calleeId);

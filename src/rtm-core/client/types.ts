@@ -3,6 +3,7 @@
  * them, and the event maps of each emitter.
  */
 
+import type { AttributeChange } from '../protocol/frames';
 import type { RemoteInvitation } from './invitation';
 import type { LocalInvitationFailureReason, RemoteInvitationFailureReason, ConnectionChangeReason, ConnectionState, PeerOnlineState } from './status-codes';
 
@@ -99,6 +100,12 @@ export interface RtmChannelEvents {
   MemberJoined: (memberId: string) => void;
   AttributesUpdated: (attributes: ChannelAttributes) => void;
   MemberCountUpdated: (memberCount: number) => void;
+  /**
+   * sig2rtm extension (protocol legacy/1): emitted just before `AttributesUpdated` with the
+   * operation that produced the new set (`add`/`set` with its attributes, `del` with its keys, or
+   * `clear`), so that legacy `onChannelAttrUpdated` reports exactly what was done.
+   */
+  AttributesChanged: (attributes: ChannelAttributes, change: AttributeChange) => void;
 }
 
 export interface LocalInvitationEvents {

@@ -83,7 +83,23 @@ export type ClientRequest =
   /** sig2rtm extension: a channel message from a non-member (legacy `messageChannelSendForce`). */
   | { t: 'chmsgOut'; rid: number; ch: string; msg: WireMessage }
   /** sig2rtm extension: a channel's members without joining it (legacy `channelQueryUserIsIn`, `invoke`). */
-  | { t: 'membersOut'; rid: number; ch: string };
+  | { t: 'membersOut'; rid: number; ch: string }
+  | LegacyRequest;
+
+/**
+ * Protocol extension `legacy/1` (see protocol/EXTENSIONS.md): what legacy Signaling had and RTM
+ * lacks, carried by our own server for the legacy API.
+ */
+export type LegacyRequest =
+  /** Member counts on demand, outside RTM's one-per-second `counts` rate (legacy `channelQueryUserNum`). */
+  | { t: 'legacyCounts'; rid: number; chs: string[] }
+  /** Sets (value non-empty) or deletes (value "") one attribute of the caller's account; durable, outlives logins. */
+  | { t: 'legacyUattr'; rid: number; name: string; value: string }
+  /** Reads an account's attributes (all, or `keys`), whether or not it is online. */
+  | { t: 'legacyUattrGet'; rid: number; uid: string; keys?: string[] };
+
+/** Named, versioned protocol extensions this build speaks. */
+export const PROTOCOL_EXTENSIONS = { legacy: 1 } as const;
 
 /** Fire-and-forget frames. */
 export type ClientNotice =
@@ -131,6 +147,9 @@ export interface ResultMap {
   cattrGet: { attrs: Record<string, ChannelAttributeValue> };
   chmsgOut: null;
   membersOut: { uids: string[] };
+  legacyCounts: { counts: Record<string, number> };
+  legacyUattr: null;
+  legacyUattrGet: { attrs: Record<string, string> };
 }
 
 // ---- server → client -------------------------------------------------------------------------
@@ -144,8 +163,11 @@ export type PushEvent =
   | { e: 'count'; ch: string; n: number }
   | { e: 'presence'; states: Record<string, PeerOnlineStateName> }
   | { e: 'tokenWillExpire' }
-  /** A channel's full attribute set after a change made with `notify`. */
-  | { e: 'attrs'; ch: string; attrs: Record<string, ChannelAttributeValue> };
+  /**
+   * A channel's full attribute set after a change made with `notify`; `change` (extension legacy/1)
+   * is the operation that produced it, so that legacy clients report exactly what was done.
+   */
+  | { e: 'attrs'; ch: string; attrs: Record<string, ChannelAttributeValue>; change?: AttributeChange };
 
 export type ServerFrame =
   | { t: 'res'; rid: number; ok: true; data: unknown }

@@ -10,7 +10,11 @@ import {
   RenewTokenError,
 } from './codes';
 import type { ClientFrame, RequestType, WireMessage } from './frames';
-import { isValidAppId, isValidId, utf8Length, type Limits } from './limits';
+import { utf8Length, type Limits } from './limits';
+// Extension legacy/1: the server takes legacy names (≤128 visible characters, any script) wherever
+// an ID goes, so legacy logins work end to end; RTM clients still check RTM's rule themselves.
+import { isLegacyName, isWireId as isValidId } from './legacy-limits';
+import { LEGACY_RULES } from './legacy-rules';
 
 export type ValidationLimits = Pick<
   Limits,
@@ -125,7 +129,8 @@ const RULES: Record<RequestType, Rule> = {
   login: {
     code: LoginError.INVALID_ARGUMENT,
     check: (f) => {
-      if (!isValidAppId(f.appId)) return 'appId must be 32 characters [0-9A-Za-z]';
+      // Any visible appId: the app registry decides (development mode takes any).
+      if (!isLegacyName(f.appId)) return 'appId must be 1–128 visible characters';
       if (!isValidId(f.uid)) return 'invalid uid';
       if (f.token !== undefined && !str(f.token)) return 'token must be a string';
       if (f.resume !== undefined) {
@@ -184,6 +189,8 @@ const RULES: Record<RequestType, Rule> = {
     code: AttributeOperationError.INVALID_ARGUMENT,
     check: (f, l) => (isValidId(f.ch) ? (f.keys === undefined ? null : checkKeys(f.keys, l.keysPerCall, 32)) : 'invalid channel id'),
   },
+  // Extension legacy/1.
+  ...LEGACY_RULES,
 };
 
 /** Per-field special cases whose official code differs from the rule's default. */

@@ -102,7 +102,8 @@ export class RtmCore implements CoreServices {
     if (req.v !== PROTOCOL_VERSION) return fail(LoginError.REJECTED, `unsupported protocol version ${req.v}`);
     if (conn.session || conn.loggingIn) return fail(LoginError.ALREADY_LOGIN, 'already logged in on this connection');
     const apps = this.options.apps;
-    const app = apps ? apps[req.appId] : {};
+    // Own keys only: an appId such as "constructor" must not find Object.prototype's.
+    const app = apps ? (Object.hasOwn(apps, req.appId) ? apps[req.appId] : undefined) : {};
     if (!app) return fail(LoginError.INVALID_APP_ID, 'unknown appId');
     const verdict = verifyToken({
       appId: req.appId,

@@ -30,6 +30,11 @@ export const DEFAULT_RATES = {
   cattrGet: { limit: 10, windowMs: 5000 },
   /** Heartbeats per connection (clients ping every 2 s; a flood of pings is not answered). */
   ping: { limit: 10, windowMs: 1000 },
+  /** Extension legacy/1: legacy member-count queries (legacy had no limit; apps query on every member event). */
+  legacyCounts: { limit: 50, windowMs: 1000 },
+  /** Extension legacy/1: account attributes (legacy `setAttr`, `getUserAttr`). */
+  legacyUattr: { limit: 50, windowMs: 1000 },
+  legacyUattrGet: { limit: 100, windowMs: 1000 },
 } satisfies Record<string, RateRule>;
 
 export type RateName = keyof typeof DEFAULT_RATES;

@@ -34,7 +34,9 @@ export const uattrGet: Handler<'uattrGet'> = async (ctx, req) => {
   takeRate(ctx, 'uattrGet', AttributeOperationError.TOO_OFTEN);
   const online = await core.store.onlineStatus(session.appId, [req.uid]);
   if (online[req.uid] !== true) throw new RequestFailure(AttributeOperationError.USER_NOT_FOUND, 'The user requested is not online');
-  return { attrs: pick(await core.store.getUserAttributes(session.appId, req.uid), req.keys) };
+  // Extension legacy/1: a legacy user's account attributes are part of what RTM users read.
+  const [account, live] = await Promise.all([core.store.getAccountAttributes(session.appId, req.uid), core.store.getUserAttributes(session.appId, req.uid)]);
+  return { attrs: pick({ ...account, ...live }, req.keys) };
 };
 
 export const cattr: Handler<'cattr'> = async (ctx, req) => {
@@ -49,7 +51,7 @@ export const cattr: Handler<'cattr'> = async (ctx, req) => {
   );
   if (attrs === 'overflow') throw new RequestFailure(AttributeOperationError.SIZE_OVERFLOW, 'channel attributes over the limits');
   // Every member hears it, the writer included when it is a member (legacy Signaling did the same).
-  if (req.notify) core.bus.publishToChannel(session.appId, req.ch, encodeEvent({ e: 'attrs', ch: req.ch, attrs }));
+  if (req.notify) core.bus.publishToChannel(session.appId, req.ch, encodeEvent({ e: 'attrs', ch: req.ch, attrs, change: req.change }));
   await core.channelAttributesWritten(session.appId, req.ch);
   return null;
 };

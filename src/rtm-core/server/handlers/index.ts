@@ -5,6 +5,7 @@ import type { HandlerTable } from './context';
 import { takeRate } from './context';
 import { cattr, cattrGet, uattr, uattrGet } from './attributes';
 import { chmsg, chmsgOut, counts, join, leave, members, membersOut } from './channel';
+import { legacyCounts, legacyUattr, legacyUattrGet } from './legacy';
 import { peer } from './peer';
 import { query, sub, unsub } from './presence';
 
@@ -29,4 +30,7 @@ export const handlers: HandlerTable = {
   cattrGet,
   chmsgOut,
   membersOut,
+  legacyCounts,
+  legacyUattr,
+  legacyUattrGet,
 };

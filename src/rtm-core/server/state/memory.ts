@@ -177,6 +177,23 @@ export class MemoryStore implements StateStore {
     return Promise.resolve();
   }
 
+  private readonly accountAttrs = new Scoped<Map<string, string>>();
+
+  setAccountAttribute(appId: string, account: string, name: string, value: string, max: number): Promise<'ok' | 'overflow'> {
+    const m = this.accountAttrs.of(appId);
+    const attrs = m.get(account) ?? new Map<string, string>();
+    if (value === '') attrs.delete(name);
+    else if (!attrs.has(name) && attrs.size >= max) return Promise.resolve('overflow');
+    else attrs.set(name, value);
+    if (attrs.size === 0) m.delete(account);
+    else m.set(account, attrs);
+    return Promise.resolve('ok');
+  }
+
+  getAccountAttributes(appId: string, account: string): Promise<Record<string, string>> {
+    return Promise.resolve(Object.fromEntries(this.accountAttrs.of(appId).get(account) ?? []));
+  }
+
   changeChannelAttributes(
     appId: string,
     channel: string,

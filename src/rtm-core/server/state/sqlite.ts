@@ -1,6 +1,6 @@
 /**
  * The durable embedded store, the server's default: what must survive a restart or a `kill -9`
- * (cached offline messages, channel attributes) lives in SQLite (better-sqlite3, WAL journal,
+ * (cached offline messages, channel attributes, legacy account attributes) lives in SQLite (better-sqlite3, WAL journal,
  * synchronous=FULL so that a commit is on disk before we answer); what a restart ends anyway
  * (sessions, memberships, subscriptions, user attributes) stays in memory.
  *
@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS channel_attributes (
   app TEXT NOT NULL, channel TEXT NOT NULL, key TEXT NOT NULL,
   value TEXT NOT NULL, updated_by TEXT NOT NULL, updated_at INTEGER NOT NULL,
   PRIMARY KEY (app, channel, key)
+);
+CREATE TABLE IF NOT EXISTS account_attributes (
+  app TEXT NOT NULL, account TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (app, account, name)
 );
 `;
 
@@ -74,6 +78,13 @@ export class SqliteStore extends MemoryStore {
       selectAttrs: this.db.prepare('SELECT key, value, updated_by, updated_at FROM channel_attributes WHERE app = ? AND channel = ?'),
       deleteAttrs: this.db.prepare('DELETE FROM channel_attributes WHERE app = ? AND channel = ?'),
       insertAttr: this.db.prepare('INSERT INTO channel_attributes (app, channel, key, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      selectAccount: this.db.prepare('SELECT name, value FROM account_attributes WHERE app = ? AND account = ?'),
+      countAccount: this.db.prepare('SELECT COUNT(*) AS n FROM account_attributes WHERE app = ? AND account = ?'),
+      hasAccountAttr: this.db.prepare('SELECT 1 FROM account_attributes WHERE app = ? AND account = ? AND name = ?'),
+      upsertAccountAttr: this.db.prepare(
+        'INSERT INTO account_attributes (app, account, name, value) VALUES (?, ?, ?, ?) ON CONFLICT (app, account, name) DO UPDATE SET value = excluded.value',
+      ),
+      deleteAccountAttr: this.db.prepare('DELETE FROM account_attributes WHERE app = ? AND account = ? AND name = ?'),
     };
   }
 
@@ -111,6 +122,27 @@ export class SqliteStore extends MemoryStore {
   override channelsWithAttributes(): Promise<{ appId: string; channel: string }[]> {
     const rows = this.stmt.channelsWithAttrs.all() as { app: string; channel: string }[];
     return Promise.resolve(rows.map((r) => ({ appId: r.app, channel: r.channel })));
+  }
+
+  override setAccountAttribute(appId: string, account: string, name: string, value: string, max: number): Promise<'ok' | 'overflow'> {
+    const result = this.db.transaction(() => {
+      if (value === '') {
+        this.stmt.deleteAccountAttr.run(appId, account, name);
+        return 'ok' as const;
+      }
+      if (this.stmt.hasAccountAttr.get(appId, account, name) === undefined) {
+        const { n } = this.stmt.countAccount.get(appId, account) as { n: number };
+        if (n >= max) return 'overflow' as const;
+      }
+      this.stmt.upsertAccountAttr.run(appId, account, name, value);
+      return 'ok' as const;
+    })();
+    return Promise.resolve(result);
+  }
+
+  override getAccountAttributes(appId: string, account: string): Promise<Record<string, string>> {
+    const rows = this.stmt.selectAccount.all(appId, account) as { name: string; value: string }[];
+    return Promise.resolve(Object.fromEntries(rows.map((r) => [r.name, r.value])));
   }
 
   private readAttrs(appId: string, channel: string): Map<string, ChannelAttributeValue> {

@@ -72,6 +72,15 @@ export interface StateStore {
   clearUserAttributes(appId: string, uid: string): Promise<void>;
 
   /**
+   * Extension legacy/1: attributes of an account (legacy `setAttr`), kept apart from the login's RTM
+   * attributes and durable in a durable store: they outlive logouts and restarts. An empty `value`
+   * deletes `name`. Fails with 'overflow' (nothing changed) when the account would hold more than `max`.
+   */
+  setAccountAttribute(appId: string, account: string, name: string, value: string, max: number): Promise<'ok' | 'overflow'>;
+  /** An account's attributes, whether or not it is online ({} when it has none). */
+  getAccountAttributes(appId: string, account: string): Promise<Record<string, string>>;
+
+  /**
    * Applies a change to a channel's attributes atomically, stamping changed keys with `by` and `ts`.
    * Returns the full set afterwards, or 'overflow' (nothing changed).
    */
