@@ -23,6 +23,12 @@ export interface ServiceConfig {
   dev: boolean;
   store: 'sqlite' | 'memory';
   dataDir: string;
+  /** Redis URL: several nodes share their state and deliver across each other (--store is then unused). */
+  redis: string | undefined;
+  /** Prefix of every Redis key and pub/sub channel (one Redis can serve several clusters). */
+  redisPrefix: string;
+  /** A node's lease in Redis: its users go OFFLINE within about 1.5x this after it crashes. */
+  nodeLeaseMs: number;
   logLevel: LogLevel;
   /** Bearer token for /admin; the admin API is off without one. */
   adminToken: string | undefined;
@@ -68,6 +74,9 @@ const BASE: OptionSpec[] = [
   spec(['dev'], 'bool', 'development mode: any appId may log in and tokens are not checked'),
   spec(['store'], 'store', 'where state lives: sqlite (durable, in --data-dir) or memory'),
   spec(['dataDir'], 'string', 'directory of the SQLite database'),
+  spec(['redis'], 'string', 'Redis URL (redis://host:port): run as one node of several sharing state through Redis; --store is then unused'),
+  spec(['redisPrefix'], 'string', 'prefix of Redis keys and pub/sub channels (default sig2rtm:)'),
+  spec(['nodeLeaseMs'], 'int', "with --redis: a crashed node's users go OFFLINE within about 1.5x this, ms (default 10000)"),
   spec(['logLevel'], 'level', `log level: ${LOG_LEVELS.join(', ')}`),
   spec(['adminToken'], 'string', 'bearer token for the /admin API (off without one)'),
   spec(['offlineMessaging'], 'bool', 'cache messages sent with enableOfflineMessaging for offline users'),
@@ -145,6 +154,9 @@ export function defaultConfig(): ServiceConfig {
     dev: false,
     store: 'sqlite',
     dataDir: './data',
+    redis: undefined,
+    redisPrefix: 'sig2rtm:',
+    nodeLeaseMs: 10_000,
     logLevel: 'info',
     adminToken: undefined,
     offlineMessaging: true,
@@ -307,6 +319,8 @@ export function loadConfig(input: { file?: string; env: NodeJS.ProcessEnv; flags
   if ((c.tlsKey === undefined) !== (c.tlsCert === undefined)) throw new ConfigError(`${name(c.tlsKey === undefined ? 'tls-cert' : 'tls-key')}: needs ${c.tlsKey === undefined ? '--tls-key' : '--tls-cert'} as well (--tls-key and --tls-cert go together)`);
   for (const [flag, f] of [['tls-key', c.tlsKey], ['tls-cert', c.tlsCert]] as const) if (f !== undefined && !fs.existsSync(f)) throw new ConfigError(`${name(flag)}: TLS file not found: ${f}`);
   if (!c.dev && Object.keys(c.apps).length === 0) throw new ConfigError('no app configured: pass --app <appId[:certificate]> (or --dev for development)');
+  if (c.redis !== undefined && !/^rediss?:\/\//.test(c.redis)) throw new ConfigError(`${name('redis')}: must be a redis:// or rediss:// URL, got ${JSON.stringify(c.redis)}`);
+  if (c.nodeLeaseMs < 100) throw new ConfigError(`${name('node-lease-ms')}: must be at least 100, got ${c.nodeLeaseMs}`);
   if (c.timings.unreachableAfterMs >= c.timings.offlineAfterMs) {
     throw new ConfigError(`${name('timing-unreachable-after-ms')} (${c.timings.unreachableAfterMs}) must be below ${name('timing-offline-after-ms')} (${c.timings.offlineAfterMs})`);
   }

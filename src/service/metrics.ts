@@ -6,12 +6,15 @@
 import client from 'prom-client';
 import type { CoreObserver } from '../rtm-core/server/observer';
 import type { RtmCore } from '../rtm-core/server/core';
+import type { RedisStats } from '../rtm-core/server/state/redis-link';
 
 export interface Metrics {
   registry: client.Registry;
   observer: CoreObserver;
   /** Gauges read from the core at scrape time. */
   attach(core: RtmCore): void;
+  /** With --redis: Redis health and cross-node traffic, read at scrape time. */
+  attachRedis(stats: RedisStats): void;
 }
 
 export function createMetrics(): Metrics {
@@ -50,6 +53,31 @@ export function createMetrics(): Metrics {
     },
   });
 
+  let redis: RedisStats | undefined;
+  const fromRedis = (name: string, help: string, read: (s: RedisStats) => number, kind: 'gauge' | 'counter') => {
+    // Counters kept by the link, exposed as they are: prom-client's collect() sets the current value.
+    const Metric = kind === 'gauge' ? client.Gauge : client.Counter;
+    new Metric({
+      name,
+      help,
+      registers: [registry],
+      collect(this: client.Gauge | client.Counter) {
+        if (!redis) return;
+        if (this instanceof client.Gauge) this.set(read(redis));
+        else {
+          this.reset();
+          this.inc(read(redis));
+        }
+      },
+    });
+  };
+  fromRedis('sig2rtm_redis_up', 'Both connections to Redis are ready (1) or not (0)', (s) => (s.up ? 1 : 0), 'gauge');
+  fromRedis('sig2rtm_redis_errors_total', 'Redis commands that failed (Redis away, timeout, error reply)', (s) => s.errors, 'counter');
+  fromRedis('sig2rtm_redis_reconnects_total', 'Times the connection to Redis came back after a loss', (s) => s.reconnects, 'counter');
+  fromRedis('sig2rtm_bus_published_total', 'Cross-node messages published', (s) => s.published, 'counter');
+  fromRedis('sig2rtm_bus_received_total', 'Cross-node messages received', (s) => s.received, 'counter');
+  fromRedis('sig2rtm_bus_publish_failures_total', 'Cross-node messages whose publish failed (lost for other nodes)', (s) => s.publishFailures, 'counter');
+
   const observer: CoreObserver = {
     connectionOpened: () => connections.inc(),
     connectionClosed: () => connections.dec(),
@@ -69,6 +97,9 @@ export function createMetrics(): Metrics {
     observer,
     attach(c) {
       core = c;
+    },
+    attachRedis(stats) {
+      redis = stats;
     },
   };
 }

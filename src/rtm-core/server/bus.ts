@@ -42,6 +42,36 @@ export interface Bus {
 
   /** What this node hosts, for the admin API and metrics. */
   snapshot(): BusSnapshot;
+
+  // ---- optional: buses that span several nodes (RedisBus); LocalBus has none of these ----------
+
+  /** Starts cross-node work (subscriptions, leases); `host` is this node's core. */
+  start?(host: BusHost): Promise<void>;
+  close?(): Promise<void>;
+  /** An id for a new session (a cluster bus names the hosting node in it). */
+  newSessionId?(): string;
+  /**
+   * Ends `sid` of (appId, uid) if another node hosts it (a newer login here replaced it); resolves
+   * once it has ended there, or has been cleaned up from here when that node is dead or silent.
+   */
+  endRemoteSession?(appId: string, uid: string, sid: string, reason: KickReason): Promise<void>;
+  /** Queues `ev` for this node's members of the channel only (each node sends its own MemberCountUpdated). */
+  publishToLocalMembers?(appId: string, channel: string, ev: EncodedEvent): void;
+  /** A channel's member count changed here: other nodes recompute theirs. */
+  memberCountChanged?(appId: string, channel: string): void;
+}
+
+/** What a bus spanning several nodes needs from the core of its own node. */
+export interface BusHost {
+  /** Kicks and ends a session hosted here (replaced by a newer login on another node). */
+  endLocalSession(session: Session, reason: KickReason): Promise<void>;
+  /**
+   * Ends a session whose node is gone: leaves its channels (MemberLeft), drops its subscriptions and
+   * attributes; with 'offline', releases the user (OFFLINE to subscribers) unless someone else owns it now.
+   */
+  endOrphanedSession(appId: string, uid: string, sid: string, channels: readonly string[], why: 'offline' | 'replaced'): Promise<void>;
+  /** Another node changed a channel's member count: recompute it for this node's members. */
+  remoteMemberCountChanged(appId: string, channel: string): void;
 }
 
 export interface BusSnapshot {
@@ -104,6 +134,11 @@ export class LocalBus implements Bus {
     if (!members) return;
     members.delete(session);
     if (members.size === 0) this.channels.delete(key);
+  }
+
+  /** Does this node host any member of the channel? */
+  hasMembers(appId: string, channel: string): boolean {
+    return this.channels.has(userKey(appId, channel));
   }
 
   publishToChannel(appId: string, channel: string, ev: EncodedEvent, exceptUid?: string): void {

@@ -9,6 +9,7 @@ import { ProtocolError } from '../protocol/codes';
 import { validateClientFrame, type ValidationLimits } from '../protocol/validate';
 import type { TimerHandle } from '../clock';
 import type { RtmCore } from './core';
+import { RequestFailure } from './handlers/context';
 import { RateLimiter } from '../rate-limit';
 import type { RateName } from './options';
 import type { Outlet, Session } from './session';
@@ -173,6 +174,8 @@ export class Connection implements Outlet {
   }
 
   private internalError(rid: number, err: unknown): void {
+    // A typed failure (shared state unavailable) says why; anything else is a bug, logged.
+    if (err instanceof RequestFailure) return this.reply(rid, { ok: false, code: err.code, msg: err.message });
     console.error('[sig2rtm] request failed', err);
     this.reply(rid, { ok: false, code: 1, msg: 'internal error' });
   }

@@ -7,9 +7,9 @@ import { verifyToken, loginCodeForTokenFailure, type TokenFailure } from '../aut
 import type { Clock, TimerHandle } from '../clock';
 import { encodeEvent, encodeFrame } from '../protocol/codec';
 import { LoginError, LogoutError, ProtocolError, RenewTokenError } from '../protocol/codes';
-import type { ClientRequest, RequestOf, ResultMap } from '../protocol/frames';
+import type { ClientRequest, KickReason, RequestOf, ResultMap } from '../protocol/frames';
 import { PROTOCOL_VERSION } from '../protocol/frames';
-import { LocalBus, type Bus } from './bus';
+import { LocalBus, type Bus, type BusHost } from './bus';
 import { CloseCode, type Connection } from './connection';
 import { leaveChannel } from './handlers/channel';
 import { RequestFailure, type CoreServices, type HandlerContext } from './handlers/context';
@@ -34,7 +34,7 @@ const TOKEN_MESSAGES: Record<TokenFailure, string> = {
 /** Why a session ended. */
 type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown';
 
-export class RtmCore implements CoreServices {
+export class RtmCore implements CoreServices, BusHost {
   readonly options: ResolvedCoreOptions;
   readonly store: StateStore;
   readonly bus: Bus;
@@ -50,7 +50,7 @@ export class RtmCore implements CoreServices {
     this.options = resolveCoreOptions(options);
     this.clock = this.options.clock;
     this.store = options.store ?? new MemoryStore();
-    this.bus = new LocalBus();
+    this.bus = options.bus ?? new LocalBus();
     const t = this.options.timings;
     this.counts = new MemberCounts(this.clock, this.store, this.bus, {
       small: t.memberCountIntervalMs,
@@ -134,12 +134,17 @@ export class RtmCore implements CoreServices {
 
     conn.loggingIn = true;
     try {
-      const sid = globalThis.crypto.randomUUID();
-      await this.store.claimSession(req.appId, req.uid, sid);
+      const sid = this.bus.newSessionId?.() ?? globalThis.crypto.randomUUID();
+      const previous = await this.store.claimSession(req.appId, req.uid, sid);
       const old = this.bus.localSession(req.appId, req.uid);
+      let replaced = old !== undefined;
       if (old) {
         this.bus.kick(old, 'REMOTE_LOGIN');
         await this.endSession(old, 'replaced');
+      } else if (previous !== undefined && this.bus.endRemoteSession) {
+        // Newest login wins across nodes too: the older session ends where it is hosted first.
+        await this.bus.endRemoteSession(req.appId, req.uid, previous, 'REMOTE_LOGIN');
+        replaced = true;
       }
       if (conn.closedByPeer) {
         await this.store.releaseSession(req.appId, req.uid, sid);
@@ -154,7 +159,7 @@ export class RtmCore implements CoreServices {
       session.attach(conn, undefined, this.clock.now());
       this.armSilence(session);
       this.armTokenTimers(session, expiresAt);
-      if (!old) void this.announcePresence(session, 'ONLINE');
+      if (!replaced) void this.announcePresence(session, 'ONLINE');
       await this.deliverOffline(session);
     } finally {
       conn.loggingIn = false;
@@ -180,6 +185,7 @@ export class RtmCore implements CoreServices {
 
   /** After a restart: empty channels that still have attributes start their grace period again. */
   async start(): Promise<void> {
+    await this.bus.start?.(this);
     for (const { appId, channel } of await this.store.channelsWithAttributes()) {
       await this.channelAttributesWritten(appId, channel);
     }
@@ -233,6 +239,7 @@ export class RtmCore implements CoreServices {
 
   memberCountChanged(appId: string, channel: string, count: number): void {
     this.counts.changed(appId, channel);
+    this.bus.memberCountChanged?.(appId, channel);
     if (count === 0) this.scheduleAttributeExpiry(appId, channel);
     else this.cancelAttributeExpiry(appId, channel);
   }
@@ -357,6 +364,24 @@ export class RtmCore implements CoreServices {
     for (const s of subscribers) this.bus.pushToUser(session.appId, s, ev);
   }
 
+  // ---- a bus spanning several nodes (BusHost) -----------------------------------------------------
+
+  async endLocalSession(session: Session, reason: KickReason): Promise<void> {
+    this.bus.kick(session, reason);
+    await this.endSession(session, 'replaced');
+  }
+
+  /** The session of a dead node ends as if it had timed out here (or been replaced, for a newer login). */
+  async endOrphanedSession(appId: string, uid: string, sid: string, channels: readonly string[], why: 'offline' | 'replaced'): Promise<void> {
+    const orphan = new Session(sid, appId, uid, this.clock.now(), this.options.rates, this.clock);
+    for (const ch of channels) orphan.channels.add(ch);
+    await this.endSession(orphan, why);
+  }
+
+  remoteMemberCountChanged(appId: string, channel: string): void {
+    this.counts.changed(appId, channel);
+  }
+
   // ---- administration -----------------------------------------------------------------------------
 
   /** Online users of this node, optionally of one app. */
@@ -405,6 +430,7 @@ export class RtmCore implements CoreServices {
     this.counts.close();
     for (const t of this.attributeExpiry.values()) this.clock.clearTimeout(t);
     this.attributeExpiry.clear();
+    await this.bus.close?.();
     await this.store.close();
   }
 }

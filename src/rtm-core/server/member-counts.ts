@@ -53,7 +53,12 @@ export class MemberCounts {
     st.lastSent = count;
     st.lastSentAt = now;
     if (count === 0) this.channels.delete(key);
-    else this.bus.publishToChannel(appId, channel, encodeEvent({ e: 'count', ch: channel, n: count }));
+    else {
+      // Each node tells its own members (a cluster bus has every node recompute on a change).
+      const ev = encodeEvent({ e: 'count', ch: channel, n: count });
+      if (this.bus.publishToLocalMembers) this.bus.publishToLocalMembers(appId, channel, ev);
+      else this.bus.publishToChannel(appId, channel, ev);
+    }
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import { systemClock } from '../clock';
 import { DEFAULT_LIMITS, type Limits } from '../protocol/limits';
 import type { RateRule } from '../rate-limit';
 import type { StateStore } from './state/store';
+import type { Bus } from './bus';
 import type { CoreObserver } from './observer';
 
 /** Per-client rate rules by operation (rtm-1x.md §6.3). */
@@ -81,6 +82,8 @@ export interface CoreOptions {
   apps?: Record<string, AppConfig>;
   /** Where shared state lives. Defaults to a fresh in-memory store. */
   store?: StateStore;
+  /** How events reach sessions. Defaults to this process only (LocalBus); RedisBus spans nodes. */
+  bus?: Bus;
   limits?: Partial<Limits>;
   rates?: Partial<Rates>;
   timings?: Partial<Timings>;
