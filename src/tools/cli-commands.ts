@@ -61,12 +61,15 @@ export function addToolCommands(program: Command, io: ToolIO): void {
       const { createTwoFilesPatch } = await import('diff');
       const files = await migrate(paths);
       for (const f of files) {
+        if (f.skipped !== undefined) io.stderr(`sig2rtm: ${f.file}: left as it is (${f.skipped})`);
+        if (f.after === f.before) continue;
         if (opts.write) fs.writeFileSync(f.full, f.after);
         else io.stdout(createTwoFilesPatch(`a/${f.file}`, `b/${f.file}`, f.before, f.after, '', '', { context: 3 }).trimEnd());
       }
       const notes = files.flatMap((f) => f.notes);
       const count = (action: string) => notes.filter((n) => n.action === action).length;
-      io.stderr(`${files.length} file(s) ${opts.write ? 'changed' : 'to change'}: ${count('rewritten')} use(s) rewritten, ${count('marked')} marked TODO(sig2rtm)`);
+      const changed = files.filter((f) => f.after !== f.before);
+      io.stderr(`${changed.length} file(s) ${opts.write ? 'changed' : 'to change'}: ${count('rewritten')} use(s) rewritten, ${count('marked')} marked TODO(sig2rtm)`);
     });
 }
 

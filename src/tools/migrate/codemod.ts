@@ -26,6 +26,8 @@ export interface MigrationNote {
 export interface ScriptMigration {
   text: string;
   notes: MigrationNote[];
+  /** Why the script was left as it is (it does not parse). */
+  skipped?: string;
 }
 
 const callRewrites: Readonly<Record<WebObject, Readonly<Record<string, CallRewrite | undefined>>>> = WEB_CALL_REWRITES;
@@ -41,6 +43,13 @@ export function todoText(use: Pick<JsUse, 'ref'>): string {
 }
 
 export function migrateScript(ts: TypeScript, source: ScriptSource): ScriptMigration {
+  // Code that does not parse is not understood: rewriting what the parser recovered could break it further.
+  const syntax = ts.transpileModule(source.text, { fileName: `${source.file.replace(/\.[^./\\]*$/, '')}.${source.scriptKind ?? 'js'}`, reportDiagnostics: true, compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve } }).diagnostics ?? [];
+  if (syntax.length > 0) {
+    const d = syntax[0]!;
+    const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 + (source.lineOffset ?? 0) : undefined;
+    return { text: source.text, notes: [], skipped: `syntax error${line === undefined ? '' : ` at line ${line}`}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}` };
+  }
   const script = parseScript(ts, source);
   const model = new LegacyModel(ts);
   model.learn([script]);

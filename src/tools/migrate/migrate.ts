@@ -18,6 +18,8 @@ export interface FileMigration {
   before: string;
   after: string;
   notes: MigrationNote[];
+  /** Why the file (or one of its script blocks) was left as it is. */
+  skipped?: string;
 }
 
 export async function migrate(paths: readonly string[], cwd = process.cwd()): Promise<FileMigration[]> {
@@ -30,10 +32,12 @@ export async function migrate(paths: readonly string[], cwd = process.cwd()): Pr
     const before = fs.readFileSync(full, 'utf8');
     let after = before;
     const notes: MigrationNote[] = [];
+    let skipped: string | undefined;
     if (type === 'html') {
       // Script blocks from the last, so earlier offsets stay valid.
       for (const block of htmlScripts(file, before).reverse()) {
         const r = migrateScript(ts, block);
+        skipped ??= r.skipped;
         const start = lineColumnOffset(before, block.lineOffset ?? 0, block.columnOffset ?? 0);
         after = after.slice(0, start) + r.text + after.slice(start + block.text.length);
         notes.push(...r.notes.map((n) => ({ ...n, line: n.line + (block.lineOffset ?? 0) })));
@@ -42,9 +46,10 @@ export async function migrate(paths: readonly string[], cwd = process.cwd()): Pr
       const scriptKind = /\.tsx$/i.test(full) ? 'tsx' : /\.jsx$/i.test(full) ? 'jsx' : type === 'ts' ? 'ts' : 'js';
       const r = migrateScript(ts, { file, text: before, scriptKind });
       after = r.text;
+      skipped = r.skipped;
       notes.push(...r.notes);
     }
-    if (after !== before) out.push({ file, full, before, after, notes: notes.sort((a, b) => a.line - b.line) });
+    if (after !== before || skipped !== undefined) out.push({ file, full, before, after, notes: notes.sort((a, b) => a.line - b.line), skipped });
   }
   return out;
 }
