@@ -8,7 +8,7 @@ import { CALLBACKS } from './callbacks';
 import { WEB_FACTORY, WEB_HANDLERS, WEB_METHODS, type WebHandler, type WebMethod, type WebObject } from './flavour-names';
 import { METHODS } from './methods';
 import type { MappingRow } from './rows';
-import { WEB_CALL_REWRITES, WEB_FACTORY_REWRITE, WEB_HANDLER_REWRITES, renderListener, type CallRewrite, type HandlerRewrite } from './web-rewrites';
+import { WEB_CALL_REWRITES, WEB_FACTORY_REWRITE, WEB_HANDLER_REWRITES, WEB_PROPERTY_REWRITES, renderListener, type CallRewrite, type HandlerRewrite } from './web-rewrites';
 
 /** How the app's variables are called in the examples. */
 const VARIABLE: Readonly<Record<WebObject, string>> = { Signal: 'signal', Session: 'session', Channel: 'channel', Call: 'call' };
@@ -56,6 +56,9 @@ export function toolsChapter(heading: string, rowLink: (name: string, withKind?:
       }
     }
   }
+  const properties = (Object.entries(WEB_PROPERTY_REWRITES) as [WebObject, Readonly<Record<string, (r: string) => string>>][]).flatMap(([object, props]) =>
+    Object.entries(props).map(([name, to]) => `${code(`${VARIABLE[object]}.${name}`)} → ${code(to(VARIABLE[object]))}`),
+  );
   const head = ['Legacy web code', 'Row', 'RTM 1.x code `sig2rtm migrate` writes'];
   const table = (rows: string[][]) => [`| ${head.join(' | ')} |`, '|---|---|---|', ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`)];
   const rowCount = Object.keys(methods).length + Object.keys(callbacks).length;
@@ -116,6 +119,8 @@ export function toolsChapter(heading: string, rowLink: (name: string, withKind?:
     'Handlers (each becomes an `on(…)` listener):',
     '',
     ...table(handlers),
+    '',
+    `Properties the app reads: ${properties.join(', ')}.`,
     '',
     `Marked only (no RTM spelling that keeps the flow): ${marked.join(', ')}.`,
   ].join('\n');

@@ -9,7 +9,7 @@
 import type * as TS from 'typescript';
 import { anchorId } from '../../mapping/render-migration';
 import { WEB_HANDLERS, WEB_METHODS, type WebObject } from '../../mapping/flavour-names';
-import { WEB_CALL_REWRITES, WEB_FACTORY_REWRITE, WEB_HANDLER_REWRITES, renderListener, type CallRewrite, type HandlerRewrite } from '../../mapping/web-rewrites';
+import { WEB_CALL_REWRITES, WEB_FACTORY_REWRITE, WEB_HANDLER_REWRITES, WEB_PROPERTY_REWRITES, renderListener, type CallRewrite, type HandlerRewrite } from '../../mapping/web-rewrites';
 import type { TypeScript } from '../scan/load-typescript';
 import { LegacyModel, findUses, parseScript, type JsUse, type ParsedScript, type ScriptSource } from '../scan/js-scanner';
 import { EditList } from './edits';
@@ -78,6 +78,7 @@ class Codemod {
   }
 
   run(): ScriptMigration {
+    this.rewriteProperties();
     const uses = findUses(this.ts, this.model, this.script);
     // Calls whose result handlers become part of the call (channelJoin) go last, after the code inside
     // those handlers; the handler assignments they take in are not rewritten on their own.
@@ -174,6 +175,24 @@ class Codemod {
     const resolved = this.handlerAssignments(stored.target, settles.resolve);
     const rejected = this.handlerAssignments(stored.target, settles.reject);
     return resolved.length === 1 && rejected.length <= 1 ? [...resolved, ...rejected].map((a) => a.left) : [];
+  }
+
+  /** Reads of the web objects' own properties (`call.peer`), rewritten first: the uses around them take them in. */
+  private rewriteProperties(): void {
+    const ts = this.ts;
+    const visit = (n: TS.Node): void => {
+      ts.forEachChild(n, visit);
+      if (!ts.isPropertyAccessExpression(n)) return;
+      const p = n.parent;
+      const written = ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+      const called = (ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression === n;
+      const kind = this.model.kindOf(n.expression);
+      const rewrite = kind && Object.hasOwn(webMethodNames, kind) ? WEB_PROPERTY_REWRITES[kind as WebObject]?.[n.name.text] : undefined;
+      if (!rewrite || written || called) return;
+      this.edits.replace(n.getStart(this.sf), n.getEnd(), rewrite(this.src(n.expression)));
+      this.notes.push({ line: this.sf.getLineAndCharacterOfPosition(n.getStart(this.sf)).line + 1, legacy: `${kind}.${n.name.text}`, action: 'rewritten' });
+    };
+    visit(this.sf);
   }
 
   // ---- rewrites -------------------------------------------------------------------------------
