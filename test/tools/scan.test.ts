@@ -3,6 +3,7 @@
  * of the mapping tables it belongs to; the three report formats; --fail-on as a CI gate.
  */
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,5 +116,20 @@ describe('sig2rtm scan (command line)', () => {
     const r = await cli(['scan', path.join(FIXTURES, 'no-such-app')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no-such-app: no such file or directory/);
+  });
+});
+
+describe('the installed command', () => {
+  const ROOT = path.resolve(__dirname, '..', '..');
+  const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('scans with the built package (typescript is a runtime dependency)', () => {
+    const report = JSON.parse(node(['bin/sig2rtm.cjs', 'scan', '--format', 'json', path.join(FIXTURES, 'node-app')])) as { findings: unknown[] };
+    expect(report.findings).toHaveLength(18);
+  });
+
+  it('does not load the TypeScript compiler unless scan or migrate runs', () => {
+    const loaded = node(['-e', "require('./dist/cjs/service/cli.js').buildProgram({ env: {}, stdout() {}, stderr() {}, exit() {} }); console.log(Object.keys(require.cache).filter((k) => k.includes('/node_modules/typescript/')).length)"]);
+    expect(loaded.trim()).toBe('0');
   });
 });
