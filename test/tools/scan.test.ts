@@ -133,3 +133,13 @@ describe('the installed command', () => {
     expect(loaded.trim()).toBe('0');
   });
 });
+
+it("passes by a vendored copy of the legacy SDK in a directory, and reads it when named", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sig2rtm-scan-vendored-'));
+  fs.mkdirSync(path.join(dir, 'lib'));
+  const sdk = path.join(dir, 'lib', 'AgoraSig-1.4.0.js');
+  fs.writeFileSync(sdk, 'function Signal(appId) { this.login = function () { var s = {}; s.channelJoin = function () {}; s.messageInstantSend("a", "b"); return s; }; }\n');
+  fs.writeFileSync(path.join(dir, 'app.js'), "var session = Signal('x').login('a', 't');\n");
+  expect((await scan([dir], dir)).files).toEqual(['app.js']);
+  expect((await scan([sdk], dir)).findings.map((f) => f.legacy)).toEqual(['messageInstantSend']);
+});
