@@ -111,7 +111,7 @@ export function toolsChapter(heading: string, rowLink: (name: string, withKind?:
     '- Code the codemod does not recognise is left as it is, and running it again changes nothing (rewritten code is RTM',
     '  code, and a use that already has its TODO is not marked again).',
     '- The page must then load the RTM SDK (`/sdk/agora-rtm-sdk.js` from `sig2rtm serve`, or `agora-rtm-sdk`) instead of',
-    '  `AgoraSig.js`.',
+    '  `AgoraSig.js`: the codemod puts a `<!-- TODO(sig2rtm): … -->` note above each `<script src="…AgoraSig….js">` of a page.',
     '',
     'Calls:',
     '',

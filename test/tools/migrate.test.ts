@@ -145,3 +145,14 @@ describe('sig2rtm migrate on code it cannot follow', () => {
     expect(file!.after).toContain("session.channelJoin('room').onChannelJoined = function () {};");
   });
 });
+
+it('marks the script tag that loads the legacy SDK, once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sig2rtm-migrate-page-'));
+  const page = ['<html><head>', '  <script src="vendor/AgoraSig-1.4.0.js"></script>', '  <script src="app.js"></script>', '</head></html>', ''].join('\n');
+  fs.writeFileSync(path.join(dir, 'index.html'), page);
+  await cli(['migrate', '--write', '.'], dir);
+  const once = read(dir, 'index.html');
+  expect(once).toBe(page.replace('  <script src="vendor', `  <!-- ${TODO_MARK}: the page loads the legacy SDK; load the RTM 1.x SDK instead (agora-rtm-sdk, or /sdk/agora-rtm-sdk.js from sig2rtm serve). -->\n  <script src="vendor`));
+  await cli(['migrate', '--write', '.'], dir);
+  expect(read(dir, 'index.html')).toBe(once);
+});

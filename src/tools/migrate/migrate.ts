@@ -6,10 +6,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { LEGACY_SDK_FILE } from '../../mapping/flavour-names';
 import { htmlScripts } from '../scan/html-scripts';
 import { loadTypeScript } from '../scan/load-typescript';
 import { listSources, sourceType } from '../scan/source-files';
-import { migrateScript, type MigrationNote } from './codemod';
+import { TODO_MARK, migrateScript, type MigrationNote } from './codemod';
 
 export interface FileMigration {
   /** Relative to cwd. */
@@ -42,6 +43,7 @@ export async function migrate(paths: readonly string[], cwd = process.cwd()): Pr
         after = after.slice(0, start) + r.text + after.slice(start + block.text.length);
         notes.push(...r.notes.map((n) => ({ ...n, line: n.line + (block.lineOffset ?? 0) })));
       }
+      after = markSdkScripts(after);
     } else {
       const scriptKind = /\.tsx$/i.test(full) ? 'tsx' : /\.jsx$/i.test(full) ? 'jsx' : type === 'ts' ? 'ts' : 'js';
       const r = migrateScript(ts, { file, text: before, scriptKind });
@@ -52,6 +54,18 @@ export async function migrate(paths: readonly string[], cwd = process.cwd()): Pr
     if (after !== before || skipped !== undefined) out.push({ file, full, before, after, notes: notes.sort((a, b) => a.line - b.line), skipped });
   }
   return out;
+}
+
+const SDK_NOTE = `<!-- ${TODO_MARK}: the page loads the legacy SDK; load the RTM 1.x SDK instead (agora-rtm-sdk, or /sdk/agora-rtm-sdk.js from sig2rtm serve). -->`;
+
+/** A note above each `<script src=".../AgoraSig….js">` of a page (once). */
+function markSdkScripts(html: string): string {
+  return html.replace(/^([ \t]*)(.*?)(<script\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+)[^>]*>)/gm, (whole, indent: string, before: string, tag: string, src: string, at: number) => {
+    const file = src.split(/[?#]/)[0]!.split('/').pop() ?? '';
+    const previous = html.slice(0, at).split('\n').slice(-2, -1)[0] ?? '';
+    if (!LEGACY_SDK_FILE.test(file) || previous.includes(TODO_MARK)) return whole;
+    return `${indent}${SDK_NOTE}\n${indent}${before}${tag}`;
+  });
 }
 
 function lineColumnOffset(text: string, line: number, column: number): number {
