@@ -116,3 +116,9 @@ export const NATIVE_FACTORIES = {
   getAgoraSDKInstanceWin: 'AgoraAPI.getInstance',
   createAgoraSDKInstanceWin: 'AgoraAPI.createAgoraSDKInstance',
 } as const satisfies Record<string, LegacyMethodName>;
+
+/**
+ * The legacy SDK's own files as apps vendor them (`AgoraSig-1.4.0.js`, `AgoraSig.min.js`): its
+ * internals are not the app's uses, so a scan of a directory passes them by.
+ */
+export const LEGACY_SDK_FILE = /^AgoraSig[\w.-]*\.js$/i;

@@ -8,7 +8,7 @@ import { CALLBACKS } from './callbacks';
 import { WEB_FACTORY, WEB_HANDLERS, WEB_METHODS, type WebHandler, type WebMethod, type WebObject } from './flavour-names';
 import { METHODS } from './methods';
 import type { MappingRow } from './rows';
-import { WEB_CALL_REWRITES, WEB_FACTORY_REWRITE, WEB_HANDLER_REWRITES, renderListener, type CallRewrite, type HandlerRewrite } from './web-rewrites';
+import { WEB_CALL_REWRITES, WEB_FACTORY_REWRITE, WEB_HANDLER_REWRITES, WEB_PROPERTY_REWRITES, renderListener, type CallRewrite, type HandlerRewrite } from './web-rewrites';
 
 /** How the app's variables are called in the examples. */
 const VARIABLE: Readonly<Record<WebObject, string>> = { Signal: 'signal', Session: 'session', Channel: 'channel', Call: 'call' };
@@ -56,6 +56,9 @@ export function toolsChapter(heading: string, rowLink: (name: string, withKind?:
       }
     }
   }
+  const properties = (Object.entries(WEB_PROPERTY_REWRITES) as [WebObject, Readonly<Record<string, (r: string) => string>>][]).flatMap(([object, props]) =>
+    Object.entries(props).map(([name, to]) => `${code(`${VARIABLE[object]}.${name}`)} → ${code(to(VARIABLE[object]))}`),
+  );
   const head = ['Legacy web code', 'Row', 'RTM 1.x code `sig2rtm migrate` writes'];
   const table = (rows: string[][]) => [`| ${head.join(' | ')} |`, '|---|---|---|', ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`)];
   const rowCount = Object.keys(methods).length + Object.keys(callbacks).length;
@@ -85,7 +88,8 @@ export function toolsChapter(heading: string, rowLink: (name: string, withKind?:
     '  `logout`, `invoke`, `onError`, …) count only on a followed object, so look-alike objects of the app are not reported.',
     '- C++ (`.cpp .cc .cxx .h .hpp .hh`) and Java: the factories (`getAgoraSDKInstanceCPP()`, `AgoraAPIOnlySignal.getInstance(…)`, …),',
     '  the `IAgoraAPI` methods and the `ICallBack` callbacks an app overrides; comments and strings are ignored.',
-    '- `node_modules`, `dist`, `build` and dot-directories are skipped; `.d.ts` files are not read.',
+    '- `node_modules`, `dist`, `build` and dot-directories are skipped, and so are `.d.ts` files and vendored copies of the legacy',
+    '  SDK (`AgoraSig*.js`) found in a directory (named on the command line, they are read).',
     '- `--fail-on <kind>` orders the kinds direct < adapted < emulated < unsupported: `--fail-on emulated` fails on emulated and',
     '  unsupported uses. A path that does not exist is an error (exit code 2).',
     '',
@@ -107,7 +111,7 @@ export function toolsChapter(heading: string, rowLink: (name: string, withKind?:
     '- Code the codemod does not recognise is left as it is, and running it again changes nothing (rewritten code is RTM',
     '  code, and a use that already has its TODO is not marked again).',
     '- The page must then load the RTM SDK (`/sdk/agora-rtm-sdk.js` from `sig2rtm serve`, or `agora-rtm-sdk`) instead of',
-    '  `AgoraSig.js`.',
+    '  `AgoraSig.js`: the codemod puts a `<!-- TODO(sig2rtm): … -->` note above each `<script src="…AgoraSig….js">` of a page.',
     '',
     'Calls:',
     '',
@@ -116,6 +120,8 @@ export function toolsChapter(heading: string, rowLink: (name: string, withKind?:
     'Handlers (each becomes an `on(…)` listener):',
     '',
     ...table(handlers),
+    '',
+    `Properties the app reads: ${properties.join(', ')}.`,
     '',
     `Marked only (no RTM spelling that keeps the flow): ${marked.join(', ')}.`,
   ].join('\n');

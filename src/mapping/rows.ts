@@ -10,6 +10,9 @@ export type MappingKind =
   /** Cannot be offered on RTM; the call fails with a clear error. */
   | 'unsupported';
 
+/** The kinds from the closest to RTM to the farthest (`sig2rtm scan --fail-on` uses this order). */
+export const MAPPING_KINDS: readonly MappingKind[] = ['direct', 'adapted', 'emulated', 'unsupported'];
+
 export interface MappingRow {
   /** The RTM 1.x API to use instead (Web names; `—` when there is none). */
   rtm: readonly string[];

@@ -107,6 +107,19 @@ export const WEB_CALL_REWRITES: { readonly [O in WebObject]: { readonly [M in ke
   },
 };
 
+/**
+ * Properties the web objects had that apps read (legacy-signaling.md §4), as the RTM objects spell
+ * them. A Call is a LocalInvitation (it has `calleeId`) or a RemoteInvitation (`callerId`).
+ */
+export const WEB_PROPERTY_REWRITES: { readonly [O in WebObject]?: Readonly<Record<string, (receiver: string) => string>> } = {
+  Channel: { name: (r) => `${r}.channelId` },
+  Call: {
+    channelName: (r) => `${r}.channelId`,
+    peer: (r) => `(${r}.calleeId || ${r}.callerId)`,
+    extra: (r) => `${r}.content`,
+  },
+};
+
 /** `Signal(appId)`. */
 export const WEB_FACTORY_REWRITE: CallRewrite = { expr: ({ args: [appId] }) => `AgoraRTM.createInstance(${appId ?? "''"})` };
 

@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { MappingKind } from '../mapping/rows';
+import { MAPPING_KINDS, type MappingKind } from '../mapping/rows';
 import { ConfigError } from '../service/config';
 import type { ReportFormat } from './scan/report';
 
@@ -15,8 +15,6 @@ interface ToolIO {
   exit: (code: number) => void;
 }
 
-const KIND_CHOICES: readonly MappingKind[] = ['direct', 'adapted', 'emulated', 'unsupported'];
-
 export function addToolCommands(program: Command, io: ToolIO): void {
   program
     .command('scan')
@@ -24,7 +22,7 @@ export function addToolCommands(program: Command, io: ToolIO): void {
     .argument('<paths...>', 'files or directories (node_modules, dist and dot-directories are skipped)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'html']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <kind>', 'exit with code 1 if a use of this kind or a harder one is found (direct < adapted < emulated < unsupported)').choices([...KIND_CHOICES]))
+    .addOption(new Option('--fail-on <kind>', 'exit with code 1 if a use of this kind or a harder one is found (direct < adapted < emulated < unsupported)').choices([...MAPPING_KINDS]))
     .addHelpText('after', '\nEach use: file:line:column, the legacy name, its kind, the RTM API to use and what changes (the rows of MIGRATION.md).\n"(by name)" marks a use recognised by a name specific to the legacy API on an object the scanner could not follow.')
     .action(async (paths: string[], opts: { format: ReportFormat; output?: string; failOn?: MappingKind }) => {
       requireExisting(paths);
@@ -61,12 +59,15 @@ export function addToolCommands(program: Command, io: ToolIO): void {
       const { createTwoFilesPatch } = await import('diff');
       const files = await migrate(paths);
       for (const f of files) {
+        if (f.skipped !== undefined) io.stderr(`sig2rtm: ${f.file}: left as it is (${f.skipped})`);
+        if (f.after === f.before) continue;
         if (opts.write) fs.writeFileSync(f.full, f.after);
         else io.stdout(createTwoFilesPatch(`a/${f.file}`, `b/${f.file}`, f.before, f.after, '', '', { context: 3 }).trimEnd());
       }
       const notes = files.flatMap((f) => f.notes);
       const count = (action: string) => notes.filter((n) => n.action === action).length;
-      io.stderr(`${files.length} file(s) ${opts.write ? 'changed' : 'to change'}: ${count('rewritten')} use(s) rewritten, ${count('marked')} marked TODO(sig2rtm)`);
+      const changed = files.filter((f) => f.after !== f.before);
+      io.stderr(`${changed.length} file(s) ${opts.write ? 'changed' : 'to change'}: ${count('rewritten')} use(s) rewritten, ${count('marked')} marked TODO(sig2rtm)`);
     });
 }
 

@@ -109,7 +109,7 @@ async function runFlows(dir: string, sdk: string, tag: string): Promise<{ alice:
   await sees(alice, `told ${b}`);
 
   await alice.evaluate((peer) => chatApp.ring(peer), b);
-  await sees(bob, 'ringing');
+  await sees(bob, `ringing from ${a} in call-${b}`);
   await sees(alice, `ringing at ${b}`);
   await sees(alice, `accepted by ${b} ok`);
   // getStatus has no RTM spelling (RTM reports states as events): the migrated app keeps it, marked.

@@ -3,6 +3,7 @@
  * of the mapping tables it belongs to; the three report formats; --fail-on as a CI gate.
  */
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -116,4 +117,29 @@ describe('sig2rtm scan (command line)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no-such-app: no such file or directory/);
   });
+});
+
+describe('the installed command', () => {
+  const ROOT = path.resolve(__dirname, '..', '..');
+  const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('scans with the built package (typescript is a runtime dependency)', () => {
+    const report = JSON.parse(node(['bin/sig2rtm.cjs', 'scan', '--format', 'json', path.join(FIXTURES, 'node-app')])) as { findings: unknown[] };
+    expect(report.findings).toHaveLength(18);
+  });
+
+  it('does not load the TypeScript compiler unless scan or migrate runs', () => {
+    const loaded = node(['-e', "require('./dist/cjs/service/cli.js').buildProgram({ env: {}, stdout() {}, stderr() {}, exit() {} }); console.log(Object.keys(require.cache).filter((k) => k.includes('/node_modules/typescript/')).length)"]);
+    expect(loaded.trim()).toBe('0');
+  });
+});
+
+it("passes by a vendored copy of the legacy SDK in a directory, and reads it when named", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sig2rtm-scan-vendored-'));
+  fs.mkdirSync(path.join(dir, 'lib'));
+  const sdk = path.join(dir, 'lib', 'AgoraSig-1.4.0.js');
+  fs.writeFileSync(sdk, 'function Signal(appId) { this.login = function () { var s = {}; s.channelJoin = function () {}; s.messageInstantSend("a", "b"); return s; }; }\n');
+  fs.writeFileSync(path.join(dir, 'app.js'), "var session = Signal('x').login('a', 't');\n");
+  expect((await scan([dir], dir)).files).toEqual(['app.js']);
+  expect((await scan([sdk], dir)).findings.map((f) => f.legacy)).toEqual(['messageInstantSend']);
 });

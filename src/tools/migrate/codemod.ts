@@ -9,7 +9,7 @@
 import type * as TS from 'typescript';
 import { anchorId } from '../../mapping/render-migration';
 import { WEB_HANDLERS, WEB_METHODS, type WebObject } from '../../mapping/flavour-names';
-import { WEB_CALL_REWRITES, WEB_FACTORY_REWRITE, WEB_HANDLER_REWRITES, renderListener, type CallRewrite, type HandlerRewrite } from '../../mapping/web-rewrites';
+import { WEB_CALL_REWRITES, WEB_FACTORY_REWRITE, WEB_HANDLER_REWRITES, WEB_PROPERTY_REWRITES, renderListener, type CallRewrite, type HandlerRewrite } from '../../mapping/web-rewrites';
 import type { TypeScript } from '../scan/load-typescript';
 import { LegacyModel, findUses, parseScript, type JsUse, type ParsedScript, type ScriptSource } from '../scan/js-scanner';
 import { EditList } from './edits';
@@ -26,6 +26,8 @@ export interface MigrationNote {
 export interface ScriptMigration {
   text: string;
   notes: MigrationNote[];
+  /** Why the script was left as it is (it does not parse). */
+  skipped?: string;
 }
 
 const callRewrites: Readonly<Record<WebObject, Readonly<Record<string, CallRewrite | undefined>>>> = WEB_CALL_REWRITES;
@@ -41,6 +43,13 @@ export function todoText(use: Pick<JsUse, 'ref'>): string {
 }
 
 export function migrateScript(ts: TypeScript, source: ScriptSource): ScriptMigration {
+  // Code that does not parse is not understood: rewriting what the parser recovered could break it further.
+  const syntax = ts.transpileModule(source.text, { fileName: `${source.file.replace(/\.[^./\\]*$/, '')}.${source.scriptKind ?? 'js'}`, reportDiagnostics: true, compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve } }).diagnostics ?? [];
+  if (syntax.length > 0) {
+    const d = syntax[0]!;
+    const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 + (source.lineOffset ?? 0) : undefined;
+    return { text: source.text, notes: [], skipped: `syntax error${line === undefined ? '' : ` at line ${line}`}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}` };
+  }
   const script = parseScript(ts, source);
   const model = new LegacyModel(ts);
   model.learn([script]);
@@ -69,6 +78,7 @@ class Codemod {
   }
 
   run(): ScriptMigration {
+    this.rewriteProperties();
     const uses = findUses(this.ts, this.model, this.script);
     // Calls whose result handlers become part of the call (channelJoin) go last, after the code inside
     // those handlers; the handler assignments they take in are not rewritten on their own.
@@ -165,6 +175,24 @@ class Codemod {
     const resolved = this.handlerAssignments(stored.target, settles.resolve);
     const rejected = this.handlerAssignments(stored.target, settles.reject);
     return resolved.length === 1 && rejected.length <= 1 ? [...resolved, ...rejected].map((a) => a.left) : [];
+  }
+
+  /** Reads of the web objects' own properties (`call.peer`), rewritten first: the uses around them take them in. */
+  private rewriteProperties(): void {
+    const ts = this.ts;
+    const visit = (n: TS.Node): void => {
+      ts.forEachChild(n, visit);
+      if (!ts.isPropertyAccessExpression(n)) return;
+      const p = n.parent;
+      const written = ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+      const called = (ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression === n;
+      const kind = this.model.kindOf(n.expression);
+      const rewrite = kind && Object.hasOwn(webMethodNames, kind) ? WEB_PROPERTY_REWRITES[kind as WebObject]?.[n.name.text] : undefined;
+      if (!rewrite || written || called) return;
+      this.edits.replace(n.getStart(this.sf), n.getEnd(), rewrite(this.src(n.expression)));
+      this.notes.push({ line: this.sf.getLineAndCharacterOfPosition(n.getStart(this.sf)).line + 1, legacy: `${kind}.${n.name.text}`, action: 'rewritten' });
+    };
+    visit(this.sf);
   }
 
   // ---- rewrites -------------------------------------------------------------------------------

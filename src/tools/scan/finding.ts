@@ -5,7 +5,7 @@
 
 import { CALLBACKS } from '../../mapping/callbacks';
 import { METHODS } from '../../mapping/methods';
-import type { MappingKind, MappingRow } from '../../mapping/rows';
+import { MAPPING_KINDS, type MappingKind, type MappingRow } from '../../mapping/rows';
 
 export type SourceLanguage = 'js' | 'cpp' | 'java';
 
@@ -62,7 +62,7 @@ export function finding(
   return { ...at, legacy: ref.name, kind, rtm, difference, reference };
 }
 
-export const KINDS: readonly MappingKind[] = ['direct', 'adapted', 'emulated', 'unsupported'];
+export const KINDS = MAPPING_KINDS;
 
 /** Findings in file, line, column order. */
 export function sortFindings(findings: Finding[]): Finding[] {

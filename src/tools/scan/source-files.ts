@@ -5,6 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { LEGACY_SDK_FILE } from '../../mapping/flavour-names';
 
 export type SourceType = 'js' | 'ts' | 'html' | 'cpp' | 'java';
 
@@ -24,7 +25,10 @@ export function sourceType(file: string): SourceType | undefined {
   return BY_EXTENSION[path.extname(file).toLowerCase()];
 }
 
-/** Every source file under `paths`, sorted; a file named directly is read whatever its extension's type. */
+/**
+ * Every source file under `paths`, sorted, but for vendored copies of the legacy SDK; a file named
+ * directly is read whatever its name.
+ */
 export function listSources(paths: readonly string[]): string[] {
   const out = new Set<string>();
   const walk = (dir: string): void => {
@@ -32,7 +36,7 @@ export function listSources(paths: readonly string[]): string[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED.has(entry.name) && !entry.name.startsWith('.')) walk(full);
-      } else if (entry.isFile() && sourceType(full)) out.add(full);
+      } else if (entry.isFile() && sourceType(full) && !LEGACY_SDK_FILE.test(entry.name)) out.add(full);
     }
   };
   for (const p of paths) {
