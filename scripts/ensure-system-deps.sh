@@ -6,6 +6,13 @@ set -euo pipefail
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The C++ legacy SDK (cpp/): compiler, CMake, Boost.Beast (WebSocket), nlohmann-json, OpenSSL (wss), valgrind.
+[ -x /usr/bin/cmake ] || need+=(cmake)
+[ -x /usr/bin/g++ ] || need+=(g++)
+[ -f /usr/include/boost/beast.hpp ] || need+=(libboost-dev)
+[ -f /usr/include/nlohmann/json.hpp ] || need+=(nlohmann-json3-dev)
+[ -f /usr/include/openssl/ssl.h ] || need+=(libssl-dev)
+[ -x /usr/bin/valgrind ] || need+=(valgrind)
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing system packages: ${need[*]}" >&2
@@ -17,3 +24,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 [ -x /usr/bin/chromium ] || { echo "error: chromium did not install" >&2; exit 1; }
+for f in /usr/bin/cmake /usr/bin/g++ /usr/include/boost/beast.hpp /usr/include/nlohmann/json.hpp /usr/include/openssl/ssl.h /usr/bin/valgrind; do
+  [ -e "$f" ] || { echo "error: $f missing after install" >&2; exit 1; }
+done
