@@ -5,7 +5,7 @@
  * user, and wss:// with the server's own certificate.
  */
 
-import { execFileSync, spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,7 +93,7 @@ describe('the example chat app against sig2rtm serve', () => {
     const room = rita.createChannel('lobby');
     await room.join();
 
-    const chat = spawn(out, [APP_ID, 'carol', `127.0.0.1:${port}`]) as ChildProcessWithoutNullStreams;
+    const chat = spawn(out, [APP_ID, 'carol', `127.0.0.1:${port}`]);
     procs.push(chat);
     const lines: string[] = [];
     let buf = '';
