@@ -78,7 +78,7 @@ class LinkImpl : private TlsContextHolder, public Link, public std::enable_share
   void send(std::string text) override {
     if (done_) return;
     out_.push_back(std::move(text));
-    if (out_.size() == 1 && open_) write_next();
+    if (open_ && !writing_) write_next();
   }
 
   void close() override {
@@ -108,7 +108,7 @@ class LinkImpl : private TlsContextHolder, public Link, public std::enable_share
       self->open_ = true;
       self->ws_.text(true);
       if (self->events_.opened) self->events_.opened();
-      if (!self->out_.empty() && !self->done_) self->write_next();
+      if (!self->out_.empty() && !self->done_ && !self->writing_) self->write_next();
       self->read_next();
     });
   }
@@ -130,13 +130,16 @@ class LinkImpl : private TlsContextHolder, public Link, public std::enable_share
     });
   }
 
+  // One write at a time (Beast allows one outstanding write per stream).
   void write_next() {
+    writing_ = true;
     auto self = this->shared_from_this();
     ws_.async_write(asio::buffer(out_.front()), [self](beast::error_code ec, size_t) {
       if (self->done_) return;
       if (ec) return self->fail(kAbnormal, "write: " + ec.message());
       self->out_.pop_front();
       if (!self->out_.empty()) self->write_next();
+      else self->writing_ = false;
     });
   }
 
@@ -153,6 +156,7 @@ class LinkImpl : private TlsContextHolder, public Link, public std::enable_share
   beast::flat_buffer buffer_;
   std::deque<std::string> out_;
   bool open_ = false;
+  bool writing_ = false;
   bool done_ = false;
 };
 
