@@ -7,6 +7,7 @@
 //
 // Besides the API's methods: ["getStatus"], ["isOnline"], ["getSdkVersion"], ["dbg", k, v],
 // ["sleep", ms], ["exit"].
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -111,13 +112,17 @@ int main(int argc, char** argv) {
   api->callbackSet(&printer);
   print(json{{"ready", start_mode ? "start" : "no-start"}, {"handler_is_set", api->callbackGet() == &printer}});
   if (start_mode) {
+    static std::atomic<bool> starting(false);
     std::thread reader([api] {
-      reader_thread = std::this_thread::get_id();
+      // Calls begin once main is about to run start(), as in node-sig (start() first, then login).
+      while (!starting.load()) std::this_thread::yield();
       std::string line;
       while (std::getline(std::cin, line) && run(api, line)) {
       }
       api->stop();
     });
+    reader_thread = reader.get_id();
+    starting.store(true);
     api->start();  // blocks: the SDK's loop on the app's thread until stop()
     reader.join();
   } else {

@@ -17,13 +17,20 @@ export type Variant = 'release' | 'asan';
 
 const prefixOf = (v: Variant) => path.join(ROOT, 'dist/cpp', v === 'asan' ? 'asan' : '');
 
-/** Builds libagorasig (incrementally) into dist/cpp or dist/cpp/asan. */
-export function buildLibrary(variant: Variant = 'release'): string {
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-cpp.mjs'), ...(variant === 'asan' ? ['--sanitize'] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return prefixOf(variant);
-}
-
 const mtime = (f: string) => fs.statSync(f).mtimeMs;
+const filesUnder = (dir: string) => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+
+/**
+ * Builds libagorasig (incrementally) into dist/cpp or dist/cpp/asan, unless the installed library is
+ * newer than every file of cpp/ (then test files running in parallel never run CMake at once).
+ */
+export function buildLibrary(variant: Variant = 'release'): string {
+  const prefix = prefixOf(variant);
+  const lib = path.join(prefix, 'lib/libagorasig.so');
+  if (fs.existsSync(lib) && filesUnder(path.join(ROOT, 'cpp')).every((f) => mtime(f) <= mtime(lib))) return prefix;
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-cpp.mjs'), ...(variant === 'asan' ? ['--sanitize'] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return prefix;
+}
 
 export interface CompileOptions {
   variant?: Variant;
@@ -45,17 +52,19 @@ export function compile(name: string, sources: string[], options: CompileOptions
   const lib = path.join(prefix, 'lib', options.static ? 'libagorasig.a' : 'libagorasig.so');
   const header = path.join(prefix, 'include/agora_sig.h');
   const includes = options.includes ?? [];
-  const inputs = [...sources, lib, header, ...includes.flatMap((d) => fs.readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)))];
+  const inputs = [...sources, lib, header, ...includes.flatMap(filesUnder)];
   if (fs.existsSync(out) && inputs.every((f) => mtime(f) <= mtime(out))) return out;
   const args = [
     `-std=${options.std ?? 'c++11'}`, '-g', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter',
     '-I', path.join(prefix, 'include'), ...includes.flatMap((d) => ['-I', d]),
-    ...sources, '-o', out,
+    ...sources, '-o', `${out}.${process.pid}`,
     ...(variant === 'asan' ? ['-fsanitize=address,undefined', '-fno-omit-frame-pointer'] : []),
     ...(options.static ? [lib, '-lssl', '-lcrypto'] : ['-L', path.join(prefix, 'lib'), '-lagorasig', `-Wl,-rpath,${path.join(prefix, 'lib')}`]),
     '-lpthread',
   ];
   execFileSync('g++', args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  // Into place in one step: another test file may be compiling or running the same program.
+  fs.renameSync(`${out}.${process.pid}`, out);
   return out;
 }
 
