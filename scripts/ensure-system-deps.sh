@@ -12,6 +12,13 @@ JAVA_FILES=(/usr/bin/javac /usr/share/java/okhttp.jar /usr/share/java/okio.jar /
 [ -x /usr/bin/javac ] || need+=(default-jdk-headless)
 [ -f /usr/share/java/okhttp.jar ] && [ -f /usr/share/java/okio.jar ] || need+=(libokhttp-java libokio-java)
 [ -f /usr/share/java/com.android.json.jar ] || need+=(libandroid-json-java)
+# The C++ legacy SDK (cpp/): compiler, CMake, Boost.Beast (WebSocket), nlohmann-json, OpenSSL (wss), valgrind.
+[ -x /usr/bin/cmake ] || need+=(cmake)
+[ -x /usr/bin/g++ ] || need+=(g++)
+[ -f /usr/include/boost/beast.hpp ] || need+=(libboost-dev)
+[ -f /usr/include/nlohmann/json.hpp ] || need+=(nlohmann-json3-dev)
+[ -f /usr/include/openssl/ssl.h ] || need+=(libssl-dev)
+[ -x /usr/bin/valgrind ] || need+=(valgrind)
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing system packages: ${need[*]}" >&2
@@ -23,6 +30,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 [ -x /usr/bin/chromium ] || { echo "error: chromium did not install" >&2; exit 1; }
-for f in "${JAVA_FILES[@]}"; do
+for f in "${JAVA_FILES[@]}" /usr/bin/cmake /usr/bin/g++ /usr/include/boost/beast.hpp /usr/include/nlohmann/json.hpp /usr/include/openssl/ssl.h /usr/bin/valgrind; do
   [ -e "$f" ] || { echo "error: $f missing after install" >&2; exit 1; }
 done

@@ -6,9 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { renderApiTable } from '../src/gateway/api-table';
+import { renderCppFiles } from './native/render-cpp';
 
 const root = resolve(__dirname, '..');
-const files: Record<string, string> = { 'docs/gateway-api.json': renderApiTable() };
+const files: Record<string, string> = { 'docs/gateway-api.json': renderApiTable(), ...renderCppFiles() };
 for (const [rel, text] of Object.entries(files)) {
   const file = resolve(root, rel);
   mkdirSync(dirname(file), { recursive: true });

@@ -28,6 +28,8 @@ export interface GatewayOptions extends Partial<GatewayLimits> {
   helloTimeoutMs?: number;
   /** Bad frames tolerated per connection before it is closed (4004). Default 20. */
   maxBadFrames?: number;
+  /** Sessions held at once, attached or waiting for a resume; a new one beyond is refused (4008). Default 10 000. */
+  maxSessions?: number;
   /** Compat options and RTM client settings for every session's engine. */
   legacy?: LegacyOptions;
   clock?: Clock;
@@ -54,6 +56,7 @@ export function attachGateway(server: RtmServer, options: GatewayOptions = {}): 
   const clock = options.clock ?? systemClock;
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const maxBadFrames = options.maxBadFrames ?? 20;
+  const maxSessions = options.maxSessions ?? 10_000;
   const sessions = new Map<string, GatewaySession>();
   let closed = false;
   const ctx = { core: server.core, clock, limits, legacy: options.legacy ?? {}, ended: (s: GatewaySession) => sessions.delete(s.id) };
@@ -67,6 +70,7 @@ export function attachGateway(server: RtmServer, options: GatewayOptions = {}): 
       open(hello) {
         if (closed) return undefined;
         if (hello.resume) return sessions.get(hello.resume.session);
+        if (sessions.size >= maxSessions) return 'full';
         const s = new GatewaySession(ctx);
         sessions.set(s.id, s);
         return s;
@@ -92,8 +96,8 @@ interface ConnectionDeps {
   clock: Clock;
   helloTimeoutMs: number;
   maxBadFrames: number;
-  /** The session for a hello: a new one, the one to resume, or undefined (unknown / closed). */
-  open(hello: HelloFrame): GatewaySession | undefined;
+  /** The session for a hello: a new one, the one to resume, undefined (unknown / closed) or 'full'. */
+  open(hello: HelloFrame): GatewaySession | undefined | 'full';
 }
 
 /** One socket: the handshake, then frames to its session. */
@@ -163,6 +167,10 @@ class GatewayConnection implements GatewayLink {
       return this.close(GatewayClose.UNSUPPORTED_VERSION, 'unsupported version');
     }
     const session = this.deps.open(f);
+    if (session === 'full') {
+      this.send({ t: 'error', code: GatewayError.TOO_MANY_SESSIONS, message: 'the gateway is full: try again later' });
+      return this.close(GatewayClose.TOO_MANY_SESSIONS, 'too many sessions');
+    }
     if (!session || session.ended) {
       this.send({ t: 'error', code: GatewayError.UNKNOWN_SESSION, message: 'no such session (it ended or never existed): log in again' });
       return this.close(GatewayClose.UNKNOWN_SESSION, 'unknown session');

@@ -82,6 +82,8 @@ export const GatewayError = {
   UNSUPPORTED_VERSION: 'unsupported_version',
   /** Resume of a session that does not exist (any more). */
   UNKNOWN_SESSION: 'unknown_session',
+  /** No room for a new session (`maxSessions`). */
+  TOO_MANY_SESSIONS: 'too_many_sessions',
   /** A call seq that is not the next one. */
   BAD_SEQ: 'bad_seq',
   /** A call naming no gateway method (local methods such as getStatus are not calls). */
@@ -102,6 +104,8 @@ export const GatewayClose = {
   REPLACED: 4006,
   /** The session ended (bye, destroy, server shutdown). */
   SESSION_ENDED: 4007,
+  /** The gateway holds `maxSessions` sessions already: no new one now. */
+  TOO_MANY_SESSIONS: 4008,
 } as const;
 
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {

@@ -107,6 +107,7 @@ export class GatewaySession {
    * is bad). A call already taken (a resend after a drop) is acknowledged again and not run again.
    */
   call(seq: number, m: string, a: unknown[]): void {
+    if (this.over) return; // frames that were on their way after a bye
     const link = this.link;
     if (seq <= this.lastCall) {
       link?.send({ t: 'ack', seq: this.lastCall });

@@ -35,7 +35,7 @@ export function buildProgram(io: CliIO): Command {
 
   const serve = program
     .command('serve')
-    .description('run the RTM server (WebSocket at /rtm, /healthz, /readyz, /metrics, /admin)')
+    .description('run the RTM server (WebSocket at /rtm, the native legacy SDK gateway at /gateway, /healthz, /readyz, /metrics, /admin)')
     .option('--config <file>', 'JSON configuration file (also SIG2RTM_CONFIG)');
   for (const s of OPTION_SPECS) {
     const help = `${s.help} [env ${s.env}]`;

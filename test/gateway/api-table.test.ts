@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { apiTable, renderApiTable } from '../../src/gateway/api-table';
+import { renderCppFiles } from '../../scripts/native/render-cpp';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -26,4 +27,8 @@ test('the table covers the legacy interface', () => {
   expect(t.methods.find((m) => m.name === 'channelInviteAccept')!.params[3]).toEqual({ name: 'extra', type: 'string', default: '' });
   expect(Object.keys(t.codes)).toHaveLength(43);
   expect(t.codes.LOGIN_E_INVALID_USER).toBe(209);
+});
+
+test('the C++ SDK files generated from the table are up to date (npm run gen:native)', () => {
+  for (const [rel, text] of Object.entries(renderCppFiles())) expect([rel, readFileSync(join(ROOT, rel), 'utf8')]).toEqual([rel, text]);
 });

@@ -353,3 +353,22 @@ async function waitUntilOffline(client: RtmClient, peer: string): Promise<void> 
   }
   throw new Error(`${peer} still online`);
 }
+
+describe('bounds', () => {
+  it('refuses new sessions beyond maxSessions (4008), still resumes existing ones, and takes new ones once a session ends', async () => {
+    await start({ maxSessions: 2 });
+    const a = await native('a');
+    await native('b');
+    const c = new GatewayClient(gateway.url);
+    clients.push(c);
+    expect(await c.connect()).toMatchObject({ t: 'error', code: 'too_many_sessions' });
+    expect((await c.waitClosed()).code).toBe(4008);
+    a.close();
+    await a.waitClosed();
+    expect(await a.connect(true)).toMatchObject({ t: 'welcome', resumed: true });
+    a.raw({ t: 'bye' });
+    await a.waitClosed();
+    await until(() => gateway.sessionCount === 1);
+    expect(await c.connect()).toMatchObject({ t: 'welcome', resumed: false });
+  });
+});
