@@ -60,7 +60,7 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
       close: (code, reason) => ws.close(code, reason),
     });
     ws.on('message', (data, isBinary) => conn.receive(isBinary ? toBytes(data) : toBytes(data).toString('utf8')));
-    ws.on('close', () => conn.closed());
+    ws.on('close', (code) => conn.closed(code));
     // Errors (bad UTF-8, oversize frames) are followed by 'close'; ws has already answered the peer.
     ws.on('error', () => undefined);
   });
