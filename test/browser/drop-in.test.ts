@@ -144,6 +144,12 @@ test('UMD under AMD: define gets AgoraRTM and Signal, no globals; without SIG2RT
   })()`);
   expect(failure).toContain('SIG2RTM_SERVER_URL');
   expect(consoleErrors(tab).some((l) => l.includes('SIG2RTM_SERVER_URL'))).toBe(true);
+  // The legacy web flavour never threw from login(): the app hears onLoginFailed(201).
+  const loginFailed = await p.evaluate(`new Promise((resolve) => {
+    const session = amd[1]('${APP_ID}').login('nobody', '_no_need_token');
+    session.onLoginFailed = resolve;
+  })`);
+  expect(loginFailed).toBe(201);
   // With the address set, the same client logs in.
   const state = await p.evaluate(`(async () => {
     window.SIG2RTM_SERVER_URL = '${server.service.url}';
