@@ -92,6 +92,8 @@ test('RTM invitations on a plain-http page of another host: no secure context ne
   });
   await until(a, "window.log.some((e) => e[0] === 'accepted')", 'alice hears the accept');
   expect(await b.evaluate('window.log')).toEqual([['received', 'alice']]);
+  // Browser builds log as the official SDK does by default: RTM:INFO lines.
+  expect(tabs[0]!.console).toContain('log: RTM:INFO connection state changed to CONNECTED, reason: LOGIN_SUCCESS');
   for (const t of tabs) expect([...consoleErrors(t), ...t.errors]).toEqual([]);
   await Promise.all(tabs.map((t) => t.page.close()));
 });
