@@ -41,12 +41,12 @@ test('LOG_FILTER_ERROR shows a failed login as RTM:ERROR on console.error and no
   // A certificate, so that a bad token fails the login.
   await h.start({ apps: { [APP_ID]: { certificate: '0123456789abcdef0123456789abcdef' } } });
   const c = h.client({ logFilter: AgoraRTM.LOG_FILTER_ERROR });
-  await expect(c.login({ uid: 'alice', token: '006-not-a-token' })).rejects.toMatchObject({ code: expect.any(Number) });
+  await expect(c.login({ uid: 'alice', token: '006-not-a-token' })).rejects.toHaveProperty('code', 5);
   expect(rtmLines()).toEqual([expect.stringMatching(/^error: RTM:ERROR connection state changed to DISCONNECTED, reason: LOGIN_FAILURE/)]);
   lines.length = 0;
   const later = h.client({ logFilter: AgoraRTM.LOG_FILTER_ERROR });
   later.updateConfig({ logFilter: AgoraRTM.LOG_FILTER_INFO });
-  await expect(later.login({ uid: 'bob', token: '006-still-not-a-token' })).rejects.toMatchObject({ code: expect.any(Number) });
+  await expect(later.login({ uid: 'bob', token: '006-still-not-a-token' })).rejects.toHaveProperty('code', 5);
   expect(rtmLines()).toEqual([
     'log: RTM:INFO login as bob',
     'log: RTM:INFO connection state changed to CONNECTING, reason: LOGIN',
