@@ -6,9 +6,10 @@
  * entries carries no server code and is no larger than the served bundle.
  */
 
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { ROOT, appWithPackedPackage, write } from './packed';
 
@@ -129,3 +130,22 @@ test('a browser build of sig2rtm/legacy has no server code (it also carries the 
   expect(serverCode(inputs)).toEqual([]);
   expect(inputs.some((i) => i.includes('dist/browser-npm/legacy.mjs'))).toBe(true);
 });
+
+test('webpack 4 (which ignores "exports") resolves sig2rtm/rtm and sig2rtm/legacy to the ES2015 browser builds', async () => {
+  write(app, {
+    'wp4-entry.js': 'import AgoraRTM from "sig2rtm/rtm";\nimport Signal from "sig2rtm/legacy";\nwindow.out = [AgoraRTM.VERSION, typeof Signal];\n',
+    'wp4-build.js': `
+      const webpack = require('webpack4');
+      webpack({ mode: 'production', context: __dirname, entry: './wp4-entry.js', target: 'web',
+        output: { path: require('path').join(__dirname, 'wp4-out'), filename: 'main.js' } }, (err, stats) => {
+        if (err || stats.hasErrors()) { console.error(err || stats.toString('errors-only')); process.exit(1); }
+        console.log(JSON.stringify(stats.toJson({ all: false, modules: true }).modules.map((m) => m.name)));
+      });`,
+  });
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(app, 'wp4-build.js')], {
+    cwd: app, env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, // webpack 4's md4 on Node 17+
+  });
+  const modules = JSON.parse(stdout) as string[];
+  expect(modules).toEqual(expect.arrayContaining(['./node_modules/sig2rtm/dist/browser-npm/rtm.js', './node_modules/sig2rtm/dist/browser-npm/legacy.js']));
+  expect(serverCode(modules)).toEqual([]);
+}, 120_000);
