@@ -10,6 +10,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'acorn';
 import { build } from 'esbuild';
 import { ROOT, appWithPackedPackage, write } from './packed';
 
@@ -149,3 +150,34 @@ test('webpack 4 (which ignores "exports") resolves sig2rtm/rtm and sig2rtm/legac
   expect(modules).toEqual(expect.arrayContaining(['./node_modules/sig2rtm/dist/browser-npm/rtm.js', './node_modules/sig2rtm/dist/browser-npm/legacy.js']));
   expect(serverCode(modules)).toEqual([]);
 }, 120_000);
+
+test('every browser file is ES2015 syntax (what webpack 3/4 and Babel-era parsers read)', () => {
+  const files = [
+    ...['AgoraSig.js', 'agora-rtm-sdk.js'].map((f) => path.join(ROOT, 'dist', 'browser', f)),
+    ...['rtm.js', 'legacy.js', 'rtm.mjs', 'legacy.mjs'].map((f) => path.join(ROOT, 'dist', 'browser-npm', f)),
+  ];
+  const failures = files.flatMap((f) => {
+    try {
+      parse(fs.readFileSync(f, 'utf8'), { ecmaVersion: 2015, sourceType: f.endsWith('.mjs') ? 'module' : 'script' });
+      return [];
+    } catch (err) {
+      return [`${path.relative(ROOT, f)}: ${(err as Error).message}`];
+    }
+  });
+  expect(failures).toEqual([]);
+});
+
+test('the UMD bundles under CommonJS: regeneratorRuntime defined when absent, an app\'s own kept', () => {
+  write(app, {
+    'regenerator.cjs': `
+      const path = require('path');
+      const bundle = path.join(${JSON.stringify(path.join(ROOT, 'dist', 'browser'))}, process.argv[2]);
+      if (process.argv[3] === 'own') globalThis.regeneratorRuntime = { own: true };
+      const exported = require(bundle);
+      console.log(JSON.stringify({ exported: typeof exported, mark: typeof globalThis.regeneratorRuntime.mark, own: globalThis.regeneratorRuntime.own === true }));`,
+  });
+  const run = (bundle: string, own = '') => JSON.parse(execFileSync(process.execPath, [path.join(app, 'regenerator.cjs'), bundle, own], { encoding: 'utf8' })) as unknown;
+  expect(run('agora-rtm-sdk.js')).toEqual({ exported: 'object', mark: 'function', own: false });
+  expect(run('AgoraSig.js')).toEqual({ exported: 'function', mark: 'function', own: false });
+  expect(run('agora-rtm-sdk.js', 'own')).toEqual({ exported: 'object', mark: 'undefined', own: true });
+});
