@@ -45,7 +45,12 @@ const umd = (name) => ({
       + `else root.${name}=factory(true)})(typeof globalThis!=='undefined'?globalThis:typeof self!=='undefined'?self:this,`
       + `function(__sig2rtmScriptTag){`,
   },
-  footer: { js: 'return __sig2rtm.default});' },
+  // The export carries `.default` (itself) and `__esModule`, as the npm entries do (module-shape.mjs):
+  // `import X from`, `import * as X from` (OpenDuo-Web calls the namespace) and `require` agree.
+  footer: {
+    js: `var d=__sig2rtm.default;if(!('default' in d))d.default=d;`
+      + `Object.defineProperty(d,'__esModule',{value:true});return d});`,
+  },
 });
 
 const npmEntries = ['rtm', 'legacy'];

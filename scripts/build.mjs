@@ -49,3 +49,4 @@ for (const name of ENTRIES) {
 }
 
 await import('./build-browser.mjs');
+await import('./build-packages.mjs');

@@ -7,12 +7,15 @@
  * - under an AMD loader the bundles are UMD: `define` gets the export and no global is set; a
  *   bundle loaded that way has no script address to guess from, so without SIG2RTM_SERVER_URL
  *   createInstance fails at once with a console message saying what to set.
+ * - a closed tab (Chromium closes its sockets with 1001) is offline at once for everyone.
  * Chromium maps *.sig2rtm.test to 127.0.0.1 (--host-resolver-rules).
  */
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
+import AgoraRTM from '../../src/rtm';
+import { Signal } from '../../src/legacy';
 import { APP_ID, consoleErrors, launchBrowser, openTab, startServer, type Tab, type TestServer } from './helpers';
 
 let server: TestServer;
@@ -89,6 +92,8 @@ test('RTM invitations on a plain-http page of another host: no secure context ne
   });
   await until(a, "window.log.some((e) => e[0] === 'accepted')", 'alice hears the accept');
   expect(await b.evaluate('window.log')).toEqual([['received', 'alice']]);
+  // Browser builds log as the official SDK does by default: RTM:INFO lines.
+  expect(tabs[0]!.console).toContain('log: RTM:INFO connection state changed to CONNECTED, reason: LOGIN_SUCCESS');
   for (const t of tabs) expect([...consoleErrors(t), ...t.errors]).toEqual([]);
   await Promise.all(tabs.map((t) => t.page.close()));
 });
@@ -141,6 +146,12 @@ test('UMD under AMD: define gets AgoraRTM and Signal, no globals; without SIG2RT
   })()`);
   expect(failure).toContain('SIG2RTM_SERVER_URL');
   expect(consoleErrors(tab).some((l) => l.includes('SIG2RTM_SERVER_URL'))).toBe(true);
+  // The legacy web flavour never threw from login(): the app hears onLoginFailed(201).
+  const loginFailed = await p.evaluate(`new Promise((resolve) => {
+    const session = amd[1]('${APP_ID}').login('nobody', '_no_need_token');
+    session.onLoginFailed = resolve;
+  })`);
+  expect(loginFailed).toBe(201);
   // With the address set, the same client logs in.
   const state = await p.evaluate(`(async () => {
     window.SIG2RTM_SERVER_URL = '${server.service.url}';
@@ -153,4 +164,29 @@ test('UMD under AMD: define gets AgoraRTM and Signal, no globals; without SIG2RT
   expect(state).toEqual(['CONNECTING', 'CONNECTED']);
   expect(tab.httpErrors).toEqual([]);
   await p.close();
+});
+
+test('a closed tab is offline at once: its user leaves the channel, and a _require_peer_online call fails with PEER_OFFLINE', async () => {
+  const url = page('/closing', `<script src="${sdkOrigin}/sdk/AgoraSig.js"></script>`);
+  const tab = await openTab(browser, url);
+  await tab.page.evaluate(`(() => {
+    window.log = [];
+    const session = Signal('${APP_ID}').login('closer', '_no_need_token');
+    session.onLoginSuccess = () => { window.channel = session.channelJoin('closing-room'); channel.onChannelJoined = () => log.push(['joined']); };
+  })()`);
+  await until(tab.page, "log.some((e) => e[0] === 'joined')", 'the tab joins');
+  const watcher = AgoraRTM.createInstance(APP_ID, { serverUrl: server.service.url });
+  await watcher.login({ uid: 'watcher' });
+  const room = watcher.createChannel('closing-room');
+  await room.join();
+  const left = new Promise<string>((resolve) => room.on('MemberLeft', resolve));
+  await tab.page.close();
+  // The session waited 30 s for a resume before; now the member leaves at once.
+  expect(await left).toBe('closer');
+  const caller = Signal(APP_ID, { serverUrl: server.service.url }).login('caller', '_no_need_token');
+  await new Promise<void>((resolve) => void (caller.onLoginSuccess = () => resolve()));
+  const call = caller.channelInviteUser2('closing-room', 'closer', '{"_require_peer_online":1}');
+  expect(await new Promise<string>((resolve) => void (call.onInviteFailed = resolve))).toBe('{"reason":"PEER_OFFLINE"}');
+  caller.logout();
+  await watcher.logout();
 });

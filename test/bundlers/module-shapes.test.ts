@@ -6,9 +6,11 @@
  * entries carries no server code and is no larger than the served bundle.
  */
 
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'acorn';
 import { build } from 'esbuild';
 import { ROOT, appWithPackedPackage, write } from './packed';
 
@@ -128,4 +130,54 @@ test('a browser build of sig2rtm/legacy has no server code (it also carries the 
   const { inputs } = await browserBuild('import Signal from "sig2rtm/legacy"; Signal("0123456789abcdef0123456789abcdef").login("a", "t");');
   expect(serverCode(inputs)).toEqual([]);
   expect(inputs.some((i) => i.includes('dist/browser-npm/legacy.mjs'))).toBe(true);
+});
+
+test('webpack 4 (which ignores "exports") resolves sig2rtm/rtm and sig2rtm/legacy to the ES2015 browser builds', async () => {
+  write(app, {
+    'wp4-entry.js': 'import AgoraRTM from "sig2rtm/rtm";\nimport Signal from "sig2rtm/legacy";\nwindow.out = [AgoraRTM.VERSION, typeof Signal];\n',
+    'wp4-build.js': `
+      const webpack = require('webpack4');
+      webpack({ mode: 'production', context: __dirname, entry: './wp4-entry.js', target: 'web',
+        output: { path: require('path').join(__dirname, 'wp4-out'), filename: 'main.js' } }, (err, stats) => {
+        if (err || stats.hasErrors()) { console.error(err || stats.toString('errors-only')); process.exit(1); }
+        console.log(JSON.stringify(stats.toJson({ all: false, modules: true }).modules.map((m) => m.name)));
+      });`,
+  });
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(app, 'wp4-build.js')], {
+    cwd: app, env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, // webpack 4's md4 on Node 17+
+  });
+  const modules = JSON.parse(stdout) as string[];
+  expect(modules).toEqual(expect.arrayContaining(['./node_modules/sig2rtm/dist/browser-npm/rtm.js', './node_modules/sig2rtm/dist/browser-npm/legacy.js']));
+  expect(serverCode(modules)).toEqual([]);
+}, 120_000);
+
+test('every browser file is ES2015 syntax (what webpack 3/4 and Babel-era parsers read)', () => {
+  const files = [
+    ...['AgoraSig.js', 'agora-rtm-sdk.js'].map((f) => path.join(ROOT, 'dist', 'browser', f)),
+    ...['rtm.js', 'legacy.js', 'rtm.mjs', 'legacy.mjs'].map((f) => path.join(ROOT, 'dist', 'browser-npm', f)),
+  ];
+  const failures = files.flatMap((f) => {
+    try {
+      parse(fs.readFileSync(f, 'utf8'), { ecmaVersion: 2015, sourceType: f.endsWith('.mjs') ? 'module' : 'script' });
+      return [];
+    } catch (err) {
+      return [`${path.relative(ROOT, f)}: ${(err as Error).message}`];
+    }
+  });
+  expect(failures).toEqual([]);
+});
+
+test('the UMD bundles under CommonJS: regeneratorRuntime defined when absent, an app\'s own kept', () => {
+  write(app, {
+    'regenerator.cjs': `
+      const path = require('path');
+      const bundle = path.join(${JSON.stringify(path.join(ROOT, 'dist', 'browser'))}, process.argv[2]);
+      if (process.argv[3] === 'own') globalThis.regeneratorRuntime = { own: true };
+      const exported = require(bundle);
+      console.log(JSON.stringify({ exported: typeof exported, mark: typeof globalThis.regeneratorRuntime.mark, own: globalThis.regeneratorRuntime.own === true }));`,
+  });
+  const run = (bundle: string, own = '') => JSON.parse(execFileSync(process.execPath, [path.join(app, 'regenerator.cjs'), bundle, own], { encoding: 'utf8' })) as unknown;
+  expect(run('agora-rtm-sdk.js')).toEqual({ exported: 'object', mark: 'function', own: false });
+  expect(run('AgoraSig.js')).toEqual({ exported: 'function', mark: 'function', own: false });
+  expect(run('agora-rtm-sdk.js', 'own')).toEqual({ exported: 'object', mark: 'undefined', own: true });
 });

@@ -54,7 +54,16 @@ export class LegacySession {
       ctx.fire('onLoginFailed', AgoraECode.LOGIN_E_INVALID_USER);
       return;
     }
-    const client = this.hooks.clientFor(id);
+    let client: RtmClient;
+    try {
+      client = this.hooks.clientFor(id);
+    } catch (err) {
+      // No client can be made (a browser build given no server address): no server can be reached,
+      // which the web SDK reported as 201 (LOGIN_E_NET).
+      ctx.log(`login failed: ${describe(err)}`);
+      ctx.fire('onLoginFailed', AgoraECode.LOGIN_E_NET);
+      return;
+    }
     ctx.appId = id;
     ctx.account = account;
     ctx.status = 1;

@@ -27,6 +27,7 @@ import { makeExtensions, type Sig2rtmExtensions } from './extensions';
 import { fromWire, toWire } from './messages';
 import { END_CALL_PREFIX } from './end-call';
 import { ConnectionChangeReason, ConnectionState, PeerOnlineState, PeerSubscriptionOption } from './status-codes';
+import { ConsoleLog } from './console-log';
 import { defaultTransport } from './transports/default';
 import type { TransportFactory } from './transports/transport';
 import type {
@@ -52,6 +53,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   readonly sig2rtm: Sig2rtmExtensions;
   private readonly attributes: AttributeApi;
   private readonly invitations: Invitations;
+  private readonly log: ConsoleLog;
 
   /** @internal Use `AgoraRTM.createInstance`. */
   constructor(
@@ -61,6 +63,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   ) {
     super();
     const cfg = resolveClientConfig(config);
+    this.log = new ConsoleLog(config?.logFilter);
     this.channels = new ChannelRegistry(cfg.sharedChannels);
     this.clock = cfg.clock;
     this.requestTimeoutMs = cfg.requestTimeoutMs;
@@ -99,6 +102,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     this.link.on('push', (ev) => this.onPush(ev));
     this.link.on('tokenExpired', () => this.emit('TokenExpired'));
     this.link.on('restored', (resumed) => void this.onRestored(resumed));
+    this.log.info(`sig2rtm client (agora-rtm-sdk 1.5.1 API) created for appId ${appId.slice(0, 6)}…, server ${cfg.serverUrl ?? 'embedded'}`);
   }
 
   // ---- session ----------------------------------------------------------------------------------
@@ -114,6 +118,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     if (now - this.lastLoginAt < LOGIN_INTERVAL_MS) throw errorFor(LoginError, LoginError.TOO_OFTEN, 'login too often');
     if (this.link.state !== ConnectionState.DISCONNECTED) throw errorFor(LoginError, LoginError.ALREADY_LOGIN, 'already logged in');
     this.lastLoginAt = now;
+    this.log.info(`login as ${uid}`);
     // A token equal to the appId means "no token" (SDK behaviour).
     const effective = typeof token === 'string' && token !== this.appId && token !== '' ? token : undefined;
     await this.link.login(uid, effective);
@@ -123,6 +128,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     if (this.link.state === ConnectionState.DISCONNECTED) {
       throw errorFor(LogoutError, LogoutError.USER_NOT_LOGGED_IN, 'not logged in');
     }
+    this.log.info('logout');
     await this.link.logout();
   }
 
@@ -328,8 +334,9 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     return message as T;
   }
 
-  updateConfig(_config: RtmConfig): void {
-    // Log settings only; sig2rtm's client does not upload logs.
+  /** Log settings only: `logFilter` takes effect at once; sig2rtm's client does not upload logs. */
+  updateConfig(config: RtmConfig): void {
+    this.log.setFilter(config?.logFilter);
   }
 
   /** @deprecated Use updateConfig. */
@@ -344,6 +351,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
   // ---- events from the link ---------------------------------------------------------------------
 
   private onState(state: ConnectionState, reason: ConnectionChangeReason): void {
+    this.log.state(state, reason);
     if (state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED) {
       for (const ch of this.channels.all()) ch.markLeft();
       this.subscriptions.clear();

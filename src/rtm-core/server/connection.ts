@@ -33,6 +33,9 @@ export const CloseCode = {
   SESSION_TIMED_OUT: 4004,
 } as const;
 
+/** WebSocket close code 1001 (RFC 6455 §7.4.1): the endpoint is going away. */
+const GOING_AWAY = 1001;
+
 /** The code every "not logged in" request gets: 102 is USER_NOT_LOGGED_IN in every RTM code table. */
 const USER_NOT_LOGGED_IN = 102;
 
@@ -161,8 +164,13 @@ export class Connection implements Outlet {
     }
   }
 
-  /** The transport closed. */
-  closed(): void {
+  /**
+   * The transport closed. A close the client began with 1001 (going away: browsers send it when the
+   * page is closed or navigated away) ends the session at once, so others see the user leave now;
+   * any other close (a network drop: 1006) leaves the session waiting for a resume.
+   */
+  closed(code?: number): void {
+    const pageGone = code === GOING_AWAY && !this.closing;
     this.closedByPeer = true;
     this.closing = true;
     this.core.clock.clearTimeout(this.loginTimer);
@@ -171,6 +179,8 @@ export class Connection implements Outlet {
     this.closeTimer = undefined;
     this.core.removeConnection(this);
     this.core.options.observer.connectionClosed?.(this.id);
+    const session = this.session;
+    if (pageGone && session && !session.ended && session.outlet === undefined) void this.core.endSession(session, 'offline');
   }
 
   private internalError(rid: number, err: unknown): void {

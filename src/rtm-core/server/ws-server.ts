@@ -100,7 +100,7 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
         core.options.observer.fault?.('frame', err, { conn: conn.id });
       }
     });
-    ws.on('close', () => conn.closed());
+    ws.on('close', (code) => conn.closed(code));
     // Errors (bad UTF-8, oversize frames) are followed by 'close'; ws has already answered the peer.
     ws.on('error', () => undefined);
   });
