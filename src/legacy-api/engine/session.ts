@@ -69,8 +69,11 @@ export class LegacySession {
 
   private async run(client: RtmClient, account: string, token: string | undefined, attempt: number, deadline: number, count: number, tries: number): Promise<void> {
     const ctx = this.ctx;
-    const wait = this.lastLoginAt + RTM_LOGIN_INTERVAL_MS - ctx.clock.now();
-    if (wait > 0) await this.sleep(wait);
+    // Strictly more than the interval: the RTM client stamps its own login a moment after ours, and a
+    // timer may fire up to a millisecond early on Date.now()'s scale.
+    for (let wait = this.lastLoginAt + RTM_LOGIN_INTERVAL_MS + 1 - ctx.clock.now(); wait > 0; wait = this.lastLoginAt + RTM_LOGIN_INTERVAL_MS + 1 - ctx.clock.now()) {
+      await this.sleep(wait);
+    }
     if (attempt !== this.attempt || ctx.status !== 1) return; // cancelled by logout
     this.lastLoginAt = ctx.clock.now();
     try {

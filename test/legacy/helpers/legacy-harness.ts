@@ -45,7 +45,7 @@ export class Recorder {
   /** Waits for a `name` callback (matching `pred`) and returns its arguments. */
   async waitFor(name: string, pred: (args: unknown[]) => boolean = () => true, ms = 3000): Promise<unknown[]> {
     const find = () => this.log.find((e) => e[0] === name && pred(e.slice(1)));
-    await until(() => find() !== undefined, ms, `${name} (got ${JSON.stringify(this.log)})`);
+    await until(() => find() !== undefined, ms, `${name} (got ${JSON.stringify(this.log)}; log ${JSON.stringify(this.lines)})`);
     return find()!.slice(1);
   }
 
