@@ -42,7 +42,7 @@ export const METHODS = {
   login2: {
     rtm: ['RtmClient.login'],
     kind: 'emulated',
-    difference: 'RTM logs in once; sig2rtm retries network failures until retry_time_in_s or retry_count runs out, then onLoginFailed. RTM tokens (006/007) and legacy tokens (1:…) both work if the server knows the certificate.',
+    difference: 'RTM logs in once; sig2rtm retries network failures until retry_time_in_s or retry_count runs out, then onLoginFailed. The same limits bound reconnection after a drop: onReconnecting(n) per attempt, and past either limit onLogout(102). RTM tokens (006/007) and legacy tokens (1:…) both work if the server knows the certificate.',
     reference: `${S}: Login & Logout; ${L} §3.2, §12`,
   },
   logout: {

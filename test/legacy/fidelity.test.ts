@@ -13,17 +13,23 @@ import SignalingToken from 'agora-token/src/SignalingToken';
 import { AgoraECode, Signal, type Call, type Channel, type Session } from '../../src/legacy';
 import type { RemoteInvitation } from '../../src/rtm';
 import { createServer, type RtmServer } from '../../src/server';
+import { ManualClock } from '../../src/rtm-core/clock';
 import { SqliteStore } from '../../src/rtm-core/server/state/sqlite';
+import { CutProxy } from '../helpers/cut-proxy';
 import { APP_ID, sleep, until, waitForEvent } from '../helpers/harness';
 import { LegacyHarness, settle, stableUid, type Legacy } from './helpers/legacy-harness';
+import { eventually } from './helpers/seed-scene';
 
 const CERT = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const lh = new LegacyHarness();
 const sessions: Session[] = [];
+let proxy: CutProxy | undefined;
 afterEach(async () => {
   for (const s of sessions.splice(0)) if (s.getStatus() !== 0) s.logout();
   await sleep(20);
   await lh.stop();
+  await proxy?.stop();
+  proxy = undefined;
 });
 
 const login = (account: string) => lh.login(account);
@@ -81,6 +87,95 @@ describe('onError(name, …) names the operation as the real SDKs did', () => {
       ['set_attr', 1003],
     ]);
     expect(shown).toEqual([expect.stringMatching(/^1003: query_user_status: not login$/)]);
+  });
+});
+
+// ---- 2. reconnection counted and bounded ----------------------------------------------------------
+
+describe('reconnection is counted and bounded as the legacy SDK did', () => {
+  beforeEach(() => lh.h.start());
+
+  it('native: onReconnecting(1), (2), (3) — one per attempt — then, past login2\'s retry_count, onLogout(102)', async () => {
+    proxy = await new CutProxy(lh.h.server.port).start();
+    const a = lh.make({ serverUrl: proxy.url() });
+    a.api.login2(APP_ID, 'alice', '_no_need_token', 0, '', 60, 3);
+    await a.rec.waitFor('onLoginSuccess');
+    a.rec.clear();
+    proxy.down = true;
+    proxy.cut();
+    await a.rec.waitFor('onLogout', () => true, 5000);
+    expect(a.rec.log).toEqual([['onReconnecting', 1], ['onReconnecting', 2], ['onReconnecting', 3], ['onLogout', AgoraECode.LOGOUT_E_NET]]);
+    expect(a.api.getStatus()).toBe(0);
+    // the network is back: nothing more happens, and the app can log in again
+    proxy.down = false;
+    await settle();
+    expect(a.rec.log).toHaveLength(4);
+    a.api.login2(APP_ID, 'alice', '_no_need_token', 0, '', 60, 3);
+    await a.rec.waitFor('onLoginSuccess');
+  });
+
+  it('native: the count restarts after each return', async () => {
+    proxy = await new CutProxy(lh.h.server.port).start();
+    const a = lh.make({ serverUrl: proxy.url() });
+    a.api.login2(APP_ID, 'alice', '_no_need_token', 0, '', 60, 3);
+    await a.rec.waitFor('onLoginSuccess');
+    for (let round = 0; round < 3; round++) {
+      a.rec.clear();
+      proxy.cut(); // the network blips; the first attempt gets through
+      await a.rec.waitFor('onReconnected');
+      expect(a.rec.log).toEqual([['onReconnecting', 1], ['onReconnected', 0]]);
+    }
+  });
+
+  it('native: retry_time_in_s bounds an outage, on the injected clock: still reconnecting at limit - 1 ms, onLogout(102) at the limit', async () => {
+    proxy = await new CutProxy(lh.h.server.port).start();
+    const clock = new ManualClock(Date.now());
+    const a = lh.make({ serverUrl: proxy.url(), rtm: { clock, reconnect: { minMs: 20, maxMs: 100 } } });
+    a.api.login2(APP_ID, 'alice', '_no_need_token', 0, '', 10, 1000);
+    await a.rec.waitFor('onLoginSuccess');
+    a.rec.clear();
+    proxy.down = true;
+    proxy.cut();
+    await a.rec.waitFor('onReconnecting');
+    clock.advance(10_000 - 1);
+    await settle();
+    expect(a.api.getStatus()).toBe(3);
+    expect(a.rec.of('onLogout')).toEqual([]);
+    clock.advance(1);
+    expect(await a.rec.waitFor('onLogout')).toEqual([AgoraECode.LOGOUT_E_NET]);
+    expect(a.api.getStatus()).toBe(0);
+    const counts = a.rec.of('onReconnecting').map((e) => e[0]);
+    expect(counts).toEqual(counts.map((_, i) => i + 1));
+  });
+
+  it('web: login(account, token, reconnect_count) — past the count, onLogout(102); reconnect_time (ms) likewise', async () => {
+    proxy = await new CutProxy(lh.h.server.port).start();
+    const s = Signal(APP_ID, { serverUrl: proxy.url(), rtm: { reconnect: { minMs: 20, maxMs: 100 } } }).login('alice', '_no_need_token', 2, 60_000);
+    sessions.push(s);
+    await until(() => s.getStatus() === 2, 3000, 'logged in');
+    const codes: number[] = [];
+    s.onLogout = (ecode) => codes.push(ecode);
+    proxy.down = true;
+    proxy.cut();
+    await until(() => codes.length === 1, 5000, 'onLogout');
+    expect([codes, s.getStatus()]).toEqual([[102], 0]);
+
+    proxy.down = false;
+    const clock = new ManualClock(Date.now());
+    const t = Signal(APP_ID, { serverUrl: proxy.url(), rtm: { clock, reconnect: { minMs: 20, maxMs: 100 } } }).login('bob', '_no_need_token', 1000, 5000);
+    sessions.push(t);
+    await until(() => t.getStatus() === 2, 3000, 'bob logged in');
+    const tcodes: number[] = [];
+    t.onLogout = (ecode) => tcodes.push(ecode);
+    proxy.down = true;
+    proxy.cut();
+    await until(() => t.getStatus() === 3, 3000, 'reconnecting');
+    clock.advance(4999);
+    await settle();
+    expect([tcodes, t.getStatus()]).toEqual([[], 3]);
+    clock.advance(1);
+    await until(() => tcodes.length === 1, 3000, 'onLogout at reconnect_time');
+    expect([tcodes, t.getStatus()]).toEqual([[102], 0]);
   });
 });
 
@@ -363,6 +458,37 @@ describe('legacy names end to end', () => {
     s.messageInstantSend('rita', 'from a legacy name');
     const [msg, from] = await got;
     expect([msg.text, from]).toEqual(['from a legacy name', '张三']);
+  });
+});
+
+// ---- 5. built-in attributes ---------------------------------------------------------------------
+
+describe('built-in channel attribute _channel_ttl (server on a ManualClock)', () => {
+  it("a channel's attributes outlive its last member by _channel_ttl seconds (not a second less); without it, the server's default", async () => {
+    const clock = new ManualClock(Date.now());
+    await lh.h.start({ clock, timings: { channelAttributesTtlMs: 120_000 } });
+    const store = lh.h.server.core.store;
+    const a = await login('alice');
+    await join(a, 'room');
+    a.api.channelSetAttr('room', '_channel_ttl', '300');
+    a.api.channelSetAttr('room', 'topic', 'news');
+    await a.rec.waitCount('onChannelAttrUpdated', 2);
+    a.api.channelJoin('other'); // leaves room (one channel at a time)
+    await a.rec.waitFor('onChannelUserList');
+    a.api.channelSetAttr('other', 'k', 'v');
+    await a.rec.waitFor('onChannelAttrUpdated', (e) => e[0] === 'other');
+    a.api.channelLeave('other');
+    await a.rec.waitFor('onChannelLeaved', (e) => e[0] === 'other');
+    await eventually(async () => expect((await store.channelCounts(APP_ID, ['room', 'other'])).other).toBe(0));
+    clock.advance(120_000);
+    await settle(50);
+    expect(Object.keys(await store.getChannelAttributes(APP_ID, 'other'))).toEqual([]);
+    expect(Object.keys(await store.getChannelAttributes(APP_ID, 'room'))).toEqual(['_channel_ttl', 'topic']);
+    clock.advance(300_000 - 120_000 - 1);
+    await settle(50);
+    expect(Object.keys(await store.getChannelAttributes(APP_ID, 'room'))).toEqual(['_channel_ttl', 'topic']);
+    clock.advance(1);
+    await eventually(async () => expect(await store.getChannelAttributes(APP_ID, 'room')).toEqual({}));
   });
 });
 

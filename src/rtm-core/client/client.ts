@@ -97,6 +97,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     this.link.on('state', (state, reason) => this.onState(state, reason));
     this.link.on('push', (ev) => this.onPush(ev));
     this.link.on('tokenExpired', () => this.emit('TokenExpired'));
+    this.link.on('reconnectAttempt', (n) => this.emit('ReconnectAttempt', n));
     this.link.on('restored', (resumed) => void this.onRestored(resumed));
   }
 

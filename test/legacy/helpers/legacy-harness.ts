@@ -110,9 +110,12 @@ export class LegacyHarness {
   }
 }
 
-/** login2 with a short retry budget, waiting for onLoginSuccess; clears the recorder. */
+/**
+ * login2 with a short time budget, waiting for onLoginSuccess; clears the recorder. Ten tries: the
+ * count also bounds reconnection after a drop (legacy), and network-cut tests need a few.
+ */
 export async function loginLegacy({ api, rec }: Legacy, account: string, token = '_no_need_token'): Promise<void> {
-  api.login2(APP_ID, account, token, 0, '', 5, 1);
+  api.login2(APP_ID, account, token, 0, '', 5, 10);
   await rec.waitFor('onLoginSuccess');
   rec.clear();
 }
