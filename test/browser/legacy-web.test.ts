@@ -79,7 +79,12 @@ afterEach(async () => {
   if (!page) return; // set-up failed: that failure is the one to read
   // Log every session out (the server then ends them at once), and check the page stayed healthy.
   await page.evaluate(() => {
-    for (const s of Object.values(T.s)) if (s.getStatus() !== 0) s.logout();
+    // A handler first: without one, logout() while logged in does nothing (the 1.3/1.4 quirk, compat logoutWithoutHandler).
+    for (const s of Object.values(T.s)) {
+      if (s.getStatus() === 0) continue;
+      s.onLogout ||= () => undefined;
+      s.logout();
+    }
   });
   await page.waitForFunction(() => Object.values(T.s).every((s) => s.getStatus() === 0));
   await page.waitForTimeout(50);
