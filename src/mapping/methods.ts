@@ -158,7 +158,7 @@ export const METHODS = {
   channelSetAttr: {
     rtm: ['RtmClient.addOrUpdateChannelAttributes'],
     kind: 'adapted',
-    difference: 'With enableNotificationToChannelMembers, so that members (the writer too) get onChannelAttrUpdated. RTM keys ≤ 32 bytes, ≤ 32 attributes, ≤ 32 KB in all.',
+    difference: 'With enableNotificationToChannelMembers, so that members (the writer too) get onChannelAttrUpdated. Names up to 128 visible characters in any script (protocol legacy/1; RTM keys ≤ 32 bytes of ASCII); ≤ 32 attributes, ≤ 8 KB a value, ≤ 32 KB in all (legacy documented no count limit).',
     reference: `${S}: CHANNEL-ATTRIBUTE OPERATIONS; ${L} §8`,
   },
   channelDelAttr: {

@@ -222,11 +222,16 @@ describe('bad arguments', () => {
     expect(rec.log).toEqual([['onUserAttrResult', 'alice', '名'.repeat(128), 'v'.repeat(8096)]]);
   });
 
-  it('channelSetAttr with a 40-byte name → onError("channelSetAttr", 1005)', async () => {
+  it('channelSetAttr with a 129-character name → onError("channel_set_attr", 1005); 128 characters of any script are fine', async () => {
     const { api, rec } = await login('alice');
-    api.channelSetAttr('room', 'n'.repeat(40), 'v');
+    api.channelSetAttr('room', 'n'.repeat(129), 'v');
     await rec.waitFor('onError');
     expect(rec.log).toEqual([['onError', 'channel_set_attr', AgoraECode.GENERAL_E_LARGE_PARAM, expect.any(String)]]);
+    rec.clear();
+    api.channelJoin('room');
+    await rec.waitFor('onChannelUserList');
+    api.channelSetAttr('room', '主'.repeat(128), 'v');
+    expect(await rec.waitFor('onChannelAttrUpdated')).toEqual(['room', '主'.repeat(128), 'v', 'update']);
   });
 });
 

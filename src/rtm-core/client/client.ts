@@ -87,6 +87,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
       },
       takeSend: () => this.sendWindow.tryTake(this.clock.now()),
       validId: cfg.legacyNames ? isWireId : isValidId,
+      legacyNames: cfg.legacyNames,
     };
     this.attributes = new AttributeApi(this.internals);
     this.invitations = new Invitations(this.internals, cfg.clock, cfg.invitation, {

@@ -23,4 +23,6 @@ export interface ClientInternals {
   takeSend(): boolean;
   /** The ID rule: RTM's, or legacy names too when configured with `legacyNames` (extension legacy/1). */
   readonly validId: (value: unknown) => value is string;
+  /** Configured with `legacyNames`: legacy names are also valid channel attribute keys. */
+  readonly legacyNames: boolean;
 }
