@@ -58,6 +58,8 @@ export interface ClientBindingContext extends BindingContext {
   invitationReceived(invitation: Parameters<RtmClientEvents['RemoteInvitationReceived']>[0]): void;
   callEndedByPeer(peerId: string, channelId: string, extra: string): void;
   tokenExpired(): void;
+  /** The n-th reconnection attempt of an outage. */
+  reconnectAttempt(n: number): void;
 }
 
 const client = row<RtmClientEvents, ClientBindingContext>();
@@ -81,6 +83,13 @@ export const CLIENT_BINDINGS: readonly Binding<RtmClientEvents, ClientBindingCon
     kind: 'emulated',
     note: 'RTM reports states; legacy reported reconnect attempts and a final logout.',
     to: (ctx, state, reason) => ctx.connectionChanged(state, reason),
+  }),
+  client({
+    event: 'ReconnectAttempt',
+    callbacks: ['onReconnecting', 'onLogout'],
+    kind: 'adapted',
+    note: "Legacy counted attempts: onReconnecting(n) for each (sig2rtm's client reports them); past login2's retry_count or the web reconnect_count, onLogout(102).",
+    to: (ctx, n) => ctx.reconnectAttempt(n),
   }),
   client({
     event: 'TokenExpired',

@@ -11,9 +11,9 @@ const S = 'seeds';
 
 export const CALLBACKS = {
   onReconnecting: {
-    rtm: ["ConnectionStateChanged('RECONNECTING', 'INTERRUPTED')"],
+    rtm: ["ConnectionStateChanged('RECONNECTING', 'INTERRUPTED')", 'ReconnectAttempt (sig2rtm)'],
     kind: 'emulated',
-    difference: 'Fired once per loss of connection with a running count; RTM reports a state, not attempts.',
+    difference: "Once per reconnection attempt with its number (1, 2, 3, …; restarting after each return), from sig2rtm's client event ReconnectAttempt; RTM reports a state, not attempts (on another RTM client: once per outage). Past login2's retry_count / retry_time_in_s (web: reconnect_count / reconnect_time) onLogout(102) ends it.",
     reference: `${L} §3.3; rtm-1x.md §8.1`,
   },
   onReconnected: {
@@ -66,7 +66,7 @@ export const CALLBACKS = {
   onChannelAttrUpdated: {
     rtm: ['RtmChannel AttributesUpdated'],
     kind: 'emulated',
-    difference: "RTM sends the full map; sig2rtm reports the difference as 'update', 'del' or 'clear'. A one-key map emptied is reported as 'del'.",
+    difference: "RTM sends the full map; sig2rtm's server also names the operation (protocol legacy/1), so members get exactly what legacy gave: 'update' per key set, 'del' per key deleted, one 'clear' for channelClearAttr. On another RTM server the difference is reported (a one-key map emptied reads as 'del').",
     reference: `${S}: CHANNEL-ATTRIBUTE OPERATIONS; ${L} §8`,
   },
   onInviteReceived: {
@@ -87,7 +87,7 @@ export const CALLBACKS = {
   onInviteEndByPeer: {
     rtm: ['RemoteInvitation RemoteInvitationCanceled', 'RtmClient CallEndedByPeer (sig2rtm)'],
     kind: 'emulated',
-    difference: 'Before accept from the RTM cancel; after accept, or from the callee, from the legacy end-call message.',
+    difference: 'Before accept from the RTM cancel (its content: the extra given to channelInviteEnd, "" by default); after accept, or from the callee, from the legacy end-call, extra verbatim (protocol legacy/1).',
     reference: `${S}: Call Invitation; rtm-1x.md §8.7`,
   },
   onInviteEndByMyself: {
@@ -136,7 +136,7 @@ export const CALLBACKS = {
   onError: {
     rtm: ['—'],
     kind: 'emulated',
-    difference: 'name is the legacy method; 1003 before login, 1004 for a bad argument, 1005 for one too large, 1001 otherwise.',
+    difference: "name is the operation as the real SDKs named it (query_user_status, channel_join, send_instant_msg, …: see the operation names table); 1003 before login, 1004 for a bad argument, 1005 for one too large, 1001 otherwise.",
     reference: `${L} §3.3, §6`,
   },
   onQueryUserStatusResult: { rtm: ['queryPeersOnlineStatus resolves'], kind: 'adapted', difference: 'status is the string "1" or "0".', reference: `${S}: Querying the online status` },

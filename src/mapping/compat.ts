@@ -24,6 +24,11 @@ export interface CompatOptions {
   replayAttributesOnJoin: boolean;
   /** `onChannelUserList` carries at most this many users (legacy: the latest 200). */
   userListLimit: number;
+  /**
+   * Web `session.logout()` while logged in with no `onLogout` handler: 'ignore' (legacy: the 1.3/1.4
+   * quirk, nothing happens and the session stays logged in) or 'logout' (RTM: it logs out).
+   */
+  logoutWithoutHandler: 'logout' | 'ignore';
 }
 
 export const DEFAULT_COMPAT: Readonly<CompatOptions> = {
@@ -34,6 +39,7 @@ export const DEFAULT_COMPAT: Readonly<CompatOptions> = {
   uids: 'stable',
   replayAttributesOnJoin: true,
   userListLimit: 200,
+  logoutWithoutHandler: 'ignore',
 };
 
 /** Compat values that give plain RTM behaviour, for teams that have finished migrating. */
@@ -45,6 +51,7 @@ export const RTM_COMPAT: Readonly<CompatOptions> = {
   uids: 'zero',
   replayAttributesOnJoin: false,
   userListLimit: 512,
+  logoutWithoutHandler: 'logout',
 };
 
 export interface CompatRow {
@@ -105,6 +112,13 @@ export const COMPAT_ROWS = [
     rtm: '`512`: `getMembers` returns at most 512',
     why: 'Documented list sizes of the two products.',
     reference: 'legacy-signaling.md §3.3; rtm-1x.md §6.2',
+  },
+  {
+    option: 'logoutWithoutHandler',
+    legacy: "`'ignore'`: web `session.logout()` while logged in does nothing unless an `onLogout` handler is set (the 1.3/1.4 quirk)",
+    rtm: "`'logout'`: it logs out whether or not `onLogout` is set, as `RtmClient.logout()` does",
+    why: 'The real web SDK (1.3.0 and 1.4.0) only logged out when the app had set onLogout; an app that never set it stayed logged in, and may rely on that.',
+    reference: 'legacy-signaling.md §4.3',
   },
 ] as const satisfies readonly CompatRow[];
 

@@ -36,13 +36,13 @@ export const METHODS = {
   login: {
     rtm: ['RtmClient.login'],
     kind: 'adapted',
-    difference: 'As login2 with the documented defaults (30 s, 3 tries). `uid` and `deviceID` are ignored; `_no_need_token` means no token. Ignored while logged in. Accounts are RTM user IDs: at most 64 characters from RTM\'s set (legacy: 128), else onLoginFailed(209).',
+    difference: 'As login2 with the documented defaults (30 s, 3 tries). `uid` and `deviceID` are ignored; `_no_need_token` means no token. Ignored while logged in. Accounts are legacy names end to end (protocol legacy/1): up to 128 visible characters, any script (`张三`), no whitespace, else onLoginFailed(209); RTM users see them as given. Any appId goes to the server, which decides (`--dev` takes any).',
     reference: `${S}: Login & Logout; ${L} §3.2, §11`,
   },
   login2: {
     rtm: ['RtmClient.login'],
     kind: 'emulated',
-    difference: 'RTM logs in once; sig2rtm retries network failures until retry_time_in_s or retry_count runs out, then onLoginFailed. RTM tokens (006/007) and legacy tokens (1:…) both work if the server knows the certificate.',
+    difference: 'RTM logs in once; sig2rtm retries network failures until retry_time_in_s or retry_count runs out, then onLoginFailed. The same limits bound reconnection after a drop: onReconnecting(n) per attempt, and past either limit onLogout(102). RTM tokens (006/007) and legacy tokens (1:…) both work if the server knows the certificate.',
     reference: `${S}: Login & Logout; ${L} §3.2, §12`,
   },
   logout: {
@@ -104,7 +104,7 @@ export const METHODS = {
   setAttr: {
     rtm: ['RtmClient.addOrUpdateLocalUserAttributes'],
     kind: 'adapted',
-    difference: 'An empty value deletes the attribute (RTM values cannot be empty). RTM keys are at most 32 bytes (legacy 128). Attributes outlive logouts of the instance (compat userAttributes).',
+    difference: 'The attribute belongs to the account, in the durable store (protocol legacy/1; compat userAttributes): it outlives the login and is readable by anyone. Names up to 128 visible characters, values up to 8096; an empty value deletes it. RTM clients read them with getUserAttributes (while the user is online) or client.sig2rtm.getAccountAttributes.',
     reference: `${S}: user-Attribute Operations; ${L} §3.2`,
   },
   getAttr: {
@@ -122,19 +122,19 @@ export const METHODS = {
   getUserAttr: {
     rtm: ['RtmClient.getUserAttributesByKeys'],
     kind: 'adapted',
-    difference: 'A user who is not online has no attributes in RTM: the value is "".',
+    difference: 'The account\'s attribute, online or not (protocol legacy/1; compat userAttributes). On another RTM server: "" for a user who is not online.',
     reference: `${L} §3.2; rtm-1x.md §8.5`,
   },
   getUserAttrAll: {
     rtm: ['RtmClient.getUserAttributes'],
     kind: 'adapted',
-    difference: 'A user who is not online has no attributes in RTM: the JSON is "{}".',
+    difference: 'The account\'s attributes, online or not (protocol legacy/1; compat userAttributes), over the user\'s live RTM ones. On another RTM server: "{}" for a user who is not online.',
     reference: `${S}: user-Attribute Operations; rtm-1x.md §8.5`,
   },
   channelJoin: {
     rtm: ['RtmClient.createChannel', 'RtmChannel.join'],
     kind: 'emulated',
-    difference: 'After onChannelJoined, sig2rtm sends onChannelUserList (from getMembers) and the existing attributes as updates. One channel at a time (compat maxChannels). Channel names are RTM channel IDs: at most 64 characters (legacy: 128), else onChannelJoinFailed(300).',
+    difference: 'After onChannelJoined, sig2rtm sends onChannelUserList (from getMembers) and the existing attributes as updates. One channel at a time (compat maxChannels). Channel names are legacy names (protocol legacy/1): up to 128 visible characters, any script (`频道`), else onChannelJoinFailed(300); official RTM clients cannot join a channel whose name is outside RTM\'s ID rule.',
     reference: `${S}: Joining or Leaving a Channel; ${L} §3.3, §4.4`,
   },
   channelLeave: {
@@ -146,7 +146,7 @@ export const METHODS = {
   channelQueryUserNum: {
     rtm: ['RtmClient.getChannelMemberCount'],
     kind: 'adapted',
-    difference: 'RTM counts up to 32 channels per call and allows one call per second.',
+    difference: 'A current count every time: sig2rtm\'s server answers outside RTM\'s one-per-second getChannelMemberCount limit (protocol legacy/1, server option rates.legacyCounts, 50 per second); on another RTM server a second query within a second fails with 500.',
     reference: `${S}: Retrieving the Number of Users; rtm-1x.md §6.3`,
   },
   channelQueryUserIsIn: {
@@ -158,19 +158,19 @@ export const METHODS = {
   channelSetAttr: {
     rtm: ['RtmClient.addOrUpdateChannelAttributes'],
     kind: 'adapted',
-    difference: 'With enableNotificationToChannelMembers, so that members (the writer too) get onChannelAttrUpdated. RTM keys ≤ 32 bytes, ≤ 32 attributes, ≤ 32 KB in all.',
+    difference: 'With enableNotificationToChannelMembers, so that members (the writer too) get onChannelAttrUpdated. Names up to 128 visible characters in any script (protocol legacy/1; RTM keys ≤ 32 bytes of ASCII); ≤ 32 attributes, ≤ 8 KB a value, ≤ 32 KB in all (legacy documented no count limit).',
     reference: `${S}: CHANNEL-ATTRIBUTE OPERATIONS; ${L} §8`,
   },
   channelDelAttr: {
     rtm: ['RtmClient.deleteChannelAttributesByKeys'],
     kind: 'adapted',
-    difference: "Members get onChannelAttrUpdated(…, 'del').",
+    difference: "Members get onChannelAttrUpdated(…, name, '', 'del'): the server names the operation (protocol legacy/1).",
     reference: `${S}: CHANNEL-ATTRIBUTE OPERATIONS; ${L} §8`,
   },
   channelClearAttr: {
     rtm: ['RtmClient.clearChannelAttributes'],
     kind: 'adapted',
-    difference: "Members get onChannelAttrUpdated(channelID, '', '', 'clear').",
+    difference: "Members get onChannelAttrUpdated(channelID, '', '', 'clear'), even when one key (or none) was set: the server names the operation (protocol legacy/1); on another RTM server a one-key map emptied reads as 'del'.",
     reference: `${S}: CHANNEL-ATTRIBUTE OPERATIONS; ${L} §8`,
   },
   channelInviteUser: {
@@ -200,7 +200,7 @@ export const METHODS = {
   channelInviteEnd: {
     rtm: ['LocalInvitation.cancel', 'END_CALL_PREFIX message'],
     kind: 'emulated',
-    difference: 'RTM cancels only a pending invitation; an accepted call, or a callee ending, sends the legacy end-call message RTM clients understand.',
+    difference: 'Before an answer: an RTM cancel whose content is the extra given ("" on native), not the invitation\'s. After accept, or by the callee: the legacy end-call (an invitation cancel with callId "0"), extra verbatim through sig2rtm\'s server (client.sig2rtm.endCall); the RTM text form (END_CALL_PREFIX) cannot carry \'_\'. An official RTM 1.x app shows nothing for an end after accept (its invitation is over); sig2rtm\'s RTM client adds the event CallEndedByPeer.',
     reference: `${S}: Call Invitation, note 4; rtm-1x.md §8.7`,
   },
   channelInviteDTMF: {

@@ -18,6 +18,8 @@ import { diffAttributes } from './emulations/attribute-diff';
 import { CALL_MESSAGE_PREFIX, dtmfMessage, endCallText, formatCallMessage } from './emulations/call-messages';
 import { AgoraECode, type AgoraECodeValue } from './legacy-codes';
 import { METHODS, type LegacyMethodName } from './methods';
+import { BUILTINS } from './builtins';
+import { OPERATIONS } from './operations';
 import { rolloutBucket } from '../migration/flag';
 import { SEED_NAME_ALIASES, type MappingKind, type MappingRow } from './rows';
 import { SEED_ROWS, type SeedDocument } from './seeds';
@@ -149,6 +151,9 @@ const H = {
   flows: 'Before and after: the common flows',
   gaps: 'Gaps and how sig2rtm fills them',
   codes: 'Error codes',
+  operations: 'Operation names in onError',
+  builtins: 'Built-in attributes and special channels',
+  extension: 'What the server carries for legacy apps (protocol extension legacy/1)',
   compat: 'Compat options',
   gradual: 'Gradual migration',
   tools: 'Migration tools: sig2rtm scan and sig2rtm migrate',
@@ -344,16 +349,19 @@ function gaps(): string {
     formatCallMessage(dtmfMessage('call-1', '5')),
     '```',
     '',
-    "**Ending an accepted call** (`channelInviteEnd`) sends RTM's own legacy end-call text (the RTM 1.x SDK sends it as the",
-    "invitation cancel legacy Signaling used, rtm-1x.md §8.7; sig2rtm's client reports it to the peer as `CallEndedByPeer`).",
-    "After an accept, `channelInviteEnd('call-1', 'bob', 0)` sends:",
+    "**Ending an accepted call** (`channelInviteEnd`): on sig2rtm's server, the invitation cancel legacy Signaling used (callId",
+    "\"0\", the channel and the extra verbatim: `client.sig2rtm.endCall`). On another RTM server, RTM's own legacy end-call text",
+    "(the RTM 1.x SDK sends it as that cancel, rtm-1x.md §8.7), whose extra cannot hold '_' (sent as '-'); sig2rtm's client",
+    "reports either to an RTM app as `CallEndedByPeer`. After an accept, `channelInviteEnd('call-1', 'bob', 0)` sends there:",
     '',
     '```text',
     endCallText(END_CALL_PREFIX, 'call-1', ''),
     '```',
     '',
-    "**Channel attribute changes**: RTM's `AttributesUpdated` carries the whole map; sig2rtm compares it with the last map it saw",
-    "and reports each change the legacy way. A one-key map that empties is reported as `'del'` (it may have been a clear).",
+    "**Channel attribute changes**: sig2rtm's server names the operation with each change (AttributesChanged, protocol legacy/1):",
+    "one 'update' per key set, one 'del' per key deleted, one 'clear' for a clear. On another RTM server, RTM's `AttributesUpdated`",
+    "carries only the whole map; sig2rtm compares it with the last map it saw and reports each change the legacy way, and a",
+    "one-key map that empties is reported as `'del'` (it may have been a clear):",
     '',
     attributeExamples(),
   ].join('\n');
@@ -605,7 +613,57 @@ function seeds(): string {
     .trimEnd();
 }
 
+function operations(): string {
+  const rows = Object.entries(OPERATIONS) as [LegacyMethodName, (typeof OPERATIONS)[LegacyMethodName]][];
+  return [
+    `## ${H.operations}`,
+    '',
+    '`onError(name, ecode, desc)` carries the operation as the real SDKs named it, not the method, and apps branch on it',
+    '(`if (name.equals("query_user_status"))`). "SDK" names come from the operation table of the legacy Android library;',
+    '"sig2rtm" names are our choice where no source names the operation.',
+    '',
+    table(['Legacy method', 'onError name', 'Source'], rows.map(([m, r]) => [tick(m), tick(r.name), r.source === 'sdk' ? 'SDK' : 'sig2rtm'])),
+  ].join('\n');
+}
+
+function builtins(): string {
+  return [
+    `## ${H.builtins}`,
+    '',
+    'The legacy service reserved names starting with an underscore. Each, and what it does here:',
+    '',
+    table(['Name', 'Scope', 'Legacy', 'On sig2rtm', 'Status'], BUILTINS.map((r) => [tick(r.name), r.scope, r.legacy, r.here, r.status])),
+  ].join('\n');
+}
+
+function extension(): string {
+  return [
+    `## ${H.extension}`,
+    '',
+    'Both ends talk to a sig2rtm server, so it carries what legacy had and RTM lacks; legacy clients get exactly what legacy',
+    'gave, RTM clients keep the official RTM events. On another RTM server the legacy API falls back to the emulations above.',
+    'The wire details are in `src/rtm-core/protocol/EXTENSIONS.md`.',
+    '',
+    '- **Legacy names**: accounts, channel names and attribute names of up to 128 visible characters in any script (`张三`, `频道`),',
+    '  end to end. RTM clients see them as given (a message from `张三` has peerId `张三`); the official RTM SDK cannot itself log in',
+    '  or join with a name outside its ID rule. Any appId goes to the server, which decides (`--dev` takes any).',
+    '- **Account attributes**: legacy `setAttr` stores the attribute with the account in the durable store (SQLite by default); it',
+    "  outlives the login and the server, and `getUserAttr(All)` reads it whether or not the user is online. RTM `getUserAttributes`",
+    "  of an online legacy user includes them; `client.sig2rtm.getAccountAttributes(account)` reads them any time.",
+    '- **Exact attribute operations**: the server tells members which operation changed a channel\'s attributes, so',
+    "  `channelClearAttr` is a 'clear' even of one key (RTM clients: AttributesUpdated as always).",
+    '- **Verbatim end-call extras**: `channelInviteEnd` after accept reaches the peer with its extra unchanged (the RTM text form',
+    "  cannot carry '_'). An official RTM 1.x app shows nothing for it (its invitation is over); sig2rtm's RTM client adds CallEndedByPeer.",
+    '- **Member counts on demand**: legacy count queries have their own rate window (50 per second, option `rates.legacyCounts`)',
+    "  instead of RTM's one per second.",
+    '- **Reconnection attempts**: sig2rtm\'s client reports each attempt (event ReconnectAttempt), which `onReconnecting(n)` counts.',
+  ].join('\n');
+}
+
 /** The whole of MIGRATION.md; `input` carries the texts it shows verbatim (read by the caller, so this stays pure). */
 export function renderMigration(input: MigrationInput): string {
-  return [intro(), switching(), methods(), callbacks(), flows(), gaps(), codes(), compat(), gradual(input.workedExample), toolsChapter(H.tools, rowLink), seeds()].join('\n\n') + '\n';
+  return [
+    intro(), switching(), methods(), callbacks(), flows(), gaps(), codes(), operations(), builtins(), extension(), compat(),
+    gradual(input.workedExample), toolsChapter(H.tools, rowLink), seeds(),
+  ].join('\n\n') + '\n';
 }

@@ -29,12 +29,16 @@ export interface WebTargets {
   log(line: string): void;
 }
 
+/** The login-failure codes web 1.4 reports; every other failure is LOGIN_E_NET (201) there (legacy-signaling.md §4.3). */
+export const WEB_LOGIN_FAILURES: ReadonlySet<number> = new Set([204, 206, 207, 209]);
+
 type Deliver<K extends CallbackName> = (t: WebTargets, ...args: CallbackArgs<K>) => void;
 
 /** Native callbacks the web SDK has; any other is not delivered on web. */
 export const WEB_CALLBACKS: { readonly [K in CallbackName]?: Deliver<K> } = {
   onLoginSuccess: (t, uid) => t.fire(t.session, 'onLoginSuccess', [uid]),
-  onLoginFailed: (t, ecode) => t.fire(t.session, 'onLoginFailed', [ecode]),
+  // Web 1.4 maps the server's reason to 207 (kick), 204 (token expired), 206 (other token error) or 209 (wrong account), else 201.
+  onLoginFailed: (t, ecode) => t.fire(t.session, 'onLoginFailed', [WEB_LOGIN_FAILURES.has(ecode) ? ecode : 201]),
   onLogout: (t, ecode) => (ecode === 108 ? t.log('logout: not logged in') : t.fire(t.session, 'onLogout', [ecode])),
   onMessageInstantReceive: (t, account, uid, msg) => t.fire(t.session, 'onMessageInstantReceive', [account, uid, msg]),
   onMessageSendSuccess: (t, id) => t.messageResult(id, false),

@@ -4,8 +4,9 @@
  * behaviour; the other value is RTM's.
  */
 
-import { COMPAT_ROWS, DEFAULT_COMPAT, RTM_COMPAT, type CompatOptions } from '../../src/legacy';
-import { APP_ID } from '../helpers/harness';
+import { COMPAT_ROWS, DEFAULT_COMPAT, RTM_COMPAT, Signal, type CompatOptions, type Session } from '../../src/legacy';
+import { APP_ID, until } from '../helpers/harness';
+import { eventually } from './helpers/seed-scene';
 import { LegacyHarness, loginLegacy, settle, stableUid, type Legacy } from './helpers/legacy-harness';
 
 const lh = new LegacyHarness();
@@ -178,6 +179,7 @@ describe('userAttributes', () => {
     let atServer: Promise<Record<string, string>> | undefined;
     a.api.callbackSet({
       onUserAttrAllResult: (account, value) => rec.onUserAttrAllResult!(account, value),
+      onLoginFailed: (ecode) => rec.onLoginFailed!(ecode),
       onLoginSuccess: (uid, fd) => {
         // What the server holds at the moment the app hears of the login.
         atServer = lh.h.server.core.store.getUserAttributes(APP_ID, 'alice');
@@ -308,6 +310,38 @@ describe('userListLimit', () => {
     const d = await login('dave');
     const [all] = (await join(d, 'room')) as [string[]];
     expect([...all].sort()).toEqual(['alice', 'bob', 'carol', 'dave']);
+  });
+});
+
+describe('logoutWithoutHandler (web)', () => {
+  beforeAll(() => tested.add('logoutWithoutHandler'));
+  const web = (compat: Partial<CompatOptions>) => Signal(APP_ID, { serverUrl: lh.h.server.url, compat });
+
+  async function loggedIn(s: Session): Promise<void> {
+    await until(() => s.getStatus() === 2, 3000, 'logged in');
+  }
+
+  it("'logout': logout() without an onLogout handler logs out", async () => {
+    const s = web({ logoutWithoutHandler: 'logout' }).login('alice', '_no_need_token');
+    await loggedIn(s);
+    s.logout();
+    expect(s.getStatus()).toBe(0);
+    await eventually(async () => expect(await lh.h.server.core.store.onlineStatus(APP_ID, ['alice'])).toEqual({ alice: false }));
+  });
+
+  it("'ignore' (default, the 1.3/1.4 quirk): without a handler nothing happens; with one, onLogout(101)", async () => {
+    expect(DEFAULT_COMPAT.logoutWithoutHandler).toBe('ignore');
+    const s = web({}).login('alice', '_no_need_token');
+    await loggedIn(s);
+    s.logout();
+    await settle();
+    expect(s.getStatus()).toBe(2);
+    expect(await lh.h.server.core.store.onlineStatus(APP_ID, ['alice'])).toEqual({ alice: true });
+    const codes: number[] = [];
+    s.onLogout = (ecode) => codes.push(ecode);
+    s.logout();
+    await until(() => codes.length === 1, 3000, 'onLogout');
+    expect([codes, s.getStatus()]).toEqual([[101], 0]);
   });
 });
 

@@ -169,8 +169,8 @@ describe('bad arguments', () => {
     expect(api.getStatus()).toBe(0);
   });
 
-  it('an invalid account (spaces, 65+ characters, empty, "null") → onLoginFailed(209); 64 characters log in', async () => {
-    for (const account of ['al ice', 'tab\there', 'x'.repeat(65), '', 'null']) {
+  it('an invalid account (spaces, 129+ characters, empty, "null") → onLoginFailed(209); 128 characters of any script log in', async () => {
+    for (const account of ['al ice', 'tab\there', 'x'.repeat(129), '', 'null']) {
       const { api, rec } = lh.make();
       call(() => api.login2(APP_ID, account, '_no_need_token', 0, '', 5, 1));
       await rec.waitFor('onLoginFailed');
@@ -179,49 +179,59 @@ describe('bad arguments', () => {
       expect(api.getStatus()).toBe(0);
     }
     const ok = lh.make();
-    const account = 'y'.repeat(64);
+    const account = '账'.repeat(128);
     ok.api.login2(APP_ID, account, '_no_need_token', 0, '', 5, 1);
     await ok.rec.waitFor('onLoginSuccess');
     expect(ok.rec.log).toEqual([['onLoginSuccess', stableUid(account), 0]]);
   });
 
-  it('an invalid appId → onLoginFailed(202)', async () => {
+  it('no appId at all → onLoginFailed(202) (any other goes to the server, which decides)', async () => {
     const { api, rec } = lh.make({}, '');
-    api.login2('not-an-app-id', 'alice', '_no_need_token', 0, '', 5, 1);
+    api.login2('', 'alice', '_no_need_token', 0, '', 5, 1);
     await rec.waitFor('onLoginFailed');
     expect(rec.log).toEqual([['onLoginFailed', AgoraECode.LOGIN_E_FAILED]]);
   });
 
-  it('channel names RTM rejects → onChannelJoinFailed(ch, 300); the session goes on', async () => {
+  it('channel names legacy rejects → onChannelJoinFailed(ch, 300); the session goes on', async () => {
     const { api, rec } = await login('alice');
-    const names = ['no/slash', 'star*', 'x'.repeat(65), '', 'null', 'quote"'];
+    const names = ['a space', 'tab\t', 'x'.repeat(129), '', 'null', 'bell\u0007'];
     for (const ch of names) call(() => api.channelJoin(ch));
     await rec.waitCount('onChannelJoinFailed', names.length);
     await settle(50);
     expect(rec.log).toEqual(names.map((ch) => ['onChannelJoinFailed', ch, AgoraECode.JOINCHANNEL_E_OTHER]));
     rec.clear();
-    api.channelJoin('x'.repeat(64));
+    api.channelJoin('频'.repeat(128));
     await rec.waitFor('onChannelUserList');
-    expect(rec.log[0]).toEqual(['onChannelJoined', 'x'.repeat(64)]);
+    expect(rec.log[0]).toEqual(['onChannelJoined', '频'.repeat(128)]);
   });
 
-  it('setAttr with a 40-byte name → onError("setAttr", 1005); 32 bytes are fine', async () => {
+  it('setAttr with a 129-character name → onError("set_attr", 1004), a value over 8096 → 1005; 128 characters are fine', async () => {
     const { api, rec } = await login('alice');
-    api.setAttr('n'.repeat(40), 'v');
+    api.setAttr('n'.repeat(129), 'v');
     await rec.waitFor('onError');
-    expect(rec.log).toEqual([['onError', 'set_attr', AgoraECode.GENERAL_E_LARGE_PARAM, expect.any(String)]]);
+    api.setAttr('n', 'v'.repeat(8097));
+    await rec.waitCount('onError', 2);
+    expect(rec.log).toEqual([
+      ['onError', 'set_attr', AgoraECode.GENERAL_E_WRONG_PARAM, expect.any(String)],
+      ['onError', 'set_attr', AgoraECode.GENERAL_E_LARGE_PARAM, expect.any(String)],
+    ]);
     rec.clear();
-    api.setAttr('n'.repeat(32), 'v');
-    api.getAttr('n'.repeat(32));
+    api.setAttr('名'.repeat(128), 'v'.repeat(8096));
+    api.getAttr('名'.repeat(128));
     await rec.waitFor('onUserAttrResult');
-    expect(rec.log).toEqual([['onUserAttrResult', 'alice', 'n'.repeat(32), 'v']]);
+    expect(rec.log).toEqual([['onUserAttrResult', 'alice', '名'.repeat(128), 'v'.repeat(8096)]]);
   });
 
-  it('channelSetAttr with a 40-byte name → onError("channelSetAttr", 1005)', async () => {
+  it('channelSetAttr with a 129-character name → onError("channel_set_attr", 1005); 128 characters of any script are fine', async () => {
     const { api, rec } = await login('alice');
-    api.channelSetAttr('room', 'n'.repeat(40), 'v');
+    api.channelSetAttr('room', 'n'.repeat(129), 'v');
     await rec.waitFor('onError');
     expect(rec.log).toEqual([['onError', 'channel_set_attr', AgoraECode.GENERAL_E_LARGE_PARAM, expect.any(String)]]);
+    rec.clear();
+    api.channelJoin('room');
+    await rec.waitFor('onChannelUserList');
+    api.channelSetAttr('room', '主'.repeat(128), 'v');
+    expect(await rec.waitFor('onChannelAttrUpdated')).toEqual(['room', '主'.repeat(128), 'v', 'update']);
   });
 });
 

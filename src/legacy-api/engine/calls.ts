@@ -57,13 +57,18 @@ export class LegacyCalls {
     }
   }
 
-  async invite(channelId: string, account: string, extra: string): Promise<void> {
+  /**
+   * A second call with the same pair replaces the first (web SDK): the first is withdrawn, or, for a
+   * `resend` of the same call (web `call.channelInviteUser2()`), just forgotten (the invite goes again).
+   */
+  async invite(channelId: string, account: string, extra: string, resend = false): Promise<void> {
     const ctx = this.ctx;
     const client = ctx.loggedIn('channelInviteUser2');
     if (!client) return;
     const key = callKey(channelId, account);
     const previous = ctx.calls.get(key);
-    if (previous) this.drop(previous); // a second call with the same pair replaces the first (web SDK)
+    if (previous && resend) this.finish(previous);
+    else if (previous) this.drop(previous);
     const call: Call = { channelId, peer: account, role: 'caller', state: 'ringing' };
     ctx.calls.set(key, call);
     const failed = (ecode: number, reason: string) => {

@@ -94,6 +94,7 @@ export class LegacyEngine {
       invitationReceived: (inv) => this.calls.received(inv),
       callEndedByPeer: (peer, channelId, extra) => this.calls.endedByPeer(peer, channelId, extra),
       tokenExpired: () => this.session.tokenExpired(),
+      reconnectAttempt: (n) => this.session.reconnectAttempt(n),
     };
     // Events count only while logged in: a late event after logout reaches nobody.
     this.unbindClient = bindAll(client, CLIENT_BINDINGS, bctx, () => ctx.client === client && ctx.status !== 0);

@@ -26,9 +26,17 @@ export interface SessionHooks {
   loggedIn(client: RtmClient): Promise<void> | void;
 }
 
+/** How long and how many times to try getting back after a drop; past either: onLogout(102). */
+export interface ReconnectLimits {
+  /** Attempts per outage (login2 `retry_count`, web `reconnect_count`). */
+  count: number;
+  /** Time per outage, ms (login2 `retry_time_in_s`, web `reconnect_time`). */
+  ms: number;
+}
+
 export class LegacySession {
-  /** Give up reconnecting after this long (web `reconnect_time`): onLogout(102). Unset: RTM retries forever. */
-  reconnectLimitMs: number | undefined;
+  /** The limits of the current login (login2's retry arguments bound reconnection too: legacy-signaling.md §3.2). */
+  private limits: ReconnectLimits = { count: LOGIN_RETRY_DEFAULTS.count, ms: LOGIN_RETRY_DEFAULTS.seconds * 1000 };
   private giveUpTimer: ReturnType<EngineContext['clock']['setTimeout']> | undefined;
   private attempt = 0;
 
@@ -37,7 +45,8 @@ export class LegacySession {
     private readonly hooks: SessionHooks,
   ) {}
 
-  login2(appId: string, account: string, token: string, retrySeconds: number, retryCount: number): void {
+  /** `reconnect` overrides the reconnection limits (web `reconnect_count` / `reconnect_time`); by default login2's own. */
+  login2(appId: string, account: string, token: string, retrySeconds: number, retryCount: number, reconnect?: ReconnectLimits): void {
     const ctx = this.ctx;
     if (ctx.status === 1 || ctx.status === 2 || ctx.status === 3) {
       ctx.log(`login ignored: already ${ctx.status === 1 ? 'logging in' : 'logged in'}`);
@@ -70,6 +79,7 @@ export class LegacySession {
     const effective = token === '' || token === '_no_need_token' ? undefined : token;
     const attempt = ++this.attempt;
     const deadline = ctx.clock.now() + Math.max(0, retrySeconds) * 1000;
+    this.limits = reconnect ?? { count: Math.max(1, retryCount), ms: Math.max(0, retrySeconds) * 1000 };
     void this.run(client, account, effective, attempt, deadline, Math.max(1, retryCount), 1);
   }
 
@@ -137,13 +147,14 @@ export class LegacySession {
     switch (state) {
       case 'RECONNECTING':
         ctx.status = 3;
-        if (this.reconnectLimitMs !== undefined && this.giveUpTimer === undefined) {
+        if (this.giveUpTimer === undefined) {
           this.giveUpTimer = ctx.clock.setTimeout(() => {
             this.giveUpTimer = undefined;
             if (ctx.status === 3) this.lost(AgoraECode.LOGOUT_E_NET);
-          }, this.reconnectLimitMs);
+          }, this.limits.ms);
         }
-        ctx.fire('onReconnecting', ++ctx.reconnects);
+        // sig2rtm's client reports each attempt (ReconnectAttempt); another RTM client only the outage.
+        if (!ctx.client?.sig2rtm) ctx.fire('onReconnecting', ++ctx.reconnects);
         return;
       case 'CONNECTED':
         ctx.clock.clearTimeout(this.giveUpTimer);
@@ -161,6 +172,21 @@ export class LegacySession {
     }
   }
 
+  /**
+   * The n-th reconnection attempt of this outage: `onReconnecting(n)`, or, past the attempt limit,
+   * the end: onLogout(102) (LOGOUT_E_NET).
+   */
+  reconnectAttempt(n: number): void {
+    const ctx = this.ctx;
+    if (ctx.status !== 3) return;
+    if (n > this.limits.count) {
+      this.lost(AgoraECode.LOGOUT_E_NET);
+      return;
+    }
+    ctx.reconnects = n;
+    ctx.fire('onReconnecting', n);
+  }
+
   /** The token expired while reconnecting: legacy cannot renew, so the session is over. */
   tokenExpired(): void {
     if (this.ctx.status === 3) this.lost(AgoraECode.LOGOUT_E_TOKENEXPIRED);
@@ -169,6 +195,8 @@ export class LegacySession {
   private lost(ecode: number): void {
     const ctx = this.ctx;
     ctx.status = 0;
+    ctx.clock.clearTimeout(this.giveUpTimer);
+    this.giveUpTimer = undefined;
     this.hooks.endSession();
     // Back to DISCONNECTED so that the app can log in again.
     ctx.client?.logout().catch(() => undefined);

@@ -20,6 +20,8 @@ export class Call {
   onInviteEndByPeer: Handler<[extra: string]> = '';
   onInviteEndByMyself: Handler<[extra: string]> = '';
   onInviteMsg: Handler<[extra: string]> = '';
+  /** Whether this call's invitation went out already (then channelInviteUser2 re-sends it). */
+  private sent = false;
 
   /** @internal */
   constructor(
@@ -29,6 +31,17 @@ export class Call {
     /** The caller's extra (1.4.0 behaviour; 1.3.0 put the peer uid here by mistake). */
     readonly extra: string,
   ) {}
+
+  /**
+   * Sends (again) this call's invitation: its channel, peer and extra. A re-send replaces the
+   * pending invitation without ending it, so the peer sees a new onInviteReceived and no end.
+   */
+  channelInviteUser2(): void {
+    const resend = this.skin.calls.get(this.skin.callKey(this.channelName, this.peer)) === this && this.sent;
+    this.sent = true;
+    this.skin.calls.set(this.skin.callKey(this.channelName, this.peer), this);
+    void this.skin.engine.calls.invite(this.channelName, this.peer, this.extra, resend);
+  }
 
   channelInviteAccept(extra = ''): void {
     void this.skin.engine.calls.answer('channelInviteAccept', this.channelName, this.peer, String(extra));

@@ -46,8 +46,22 @@ export class Session {
     return this.skin.engine.ctx.status;
   }
 
+  /** With compat `logoutWithoutHandler: 'ignore'`, nothing happens while logged in unless `onLogout` is set (the 1.3/1.4 quirk). */
   logout(): void {
-    void this.skin.engine.session.logout();
+    const engine = this.skin.engine;
+    if (engine.ctx.compat.logoutWithoutHandler === 'ignore' && engine.ctx.status === 2 && !this.onLogout) {
+      this.skin.log('logout ignored: no onLogout handler (compat logoutWithoutHandler)');
+      return;
+    }
+    void engine.session.logout();
+  }
+
+  /**
+   * The session's line, which the web SDK added to every `invoke`'s arguments: '' before login,
+   * then `<account>@<uid>` (the real value was a server connection id; sig2rtm's is stable per login).
+   */
+  get line(): string {
+    return this.uid === 0 ? '' : `${this.account}@${this.uid}`;
   }
 
   /** `cb(failed)`: false when the server accepted the message, true on error. */
@@ -62,14 +76,17 @@ export class Session {
    */
   invoke(func: string, args: Record<string, unknown> = {}, cb?: (err: string, resp: Record<string, unknown>) => void): void {
     if (typeof func !== 'string' || !func.startsWith(INVOKE_PREFIX)) return;
+    // The web SDK mutated the caller's args, adding the session's line; apps that reuse args see it.
+    if (typeof args === 'object' && args !== null) args.line = this.line;
     const callID = this.skin.invokeId((err, resp) => cb?.(err, resp));
     void this.skin.engine.invoke(func, JSON.stringify(args ?? {}), callID);
   }
 
+  /** Creates the Call and sends its invitation (`call.channelInviteUser2()`), as the web SDK did. */
   channelInviteUser2(channelID: string, peer: string, extra = ''): Call {
     const call = new Call(this.skin, asName(channelID), asName(peer), String(extra));
     this.skin.calls.set(this.skin.callKey(call.channelName, call.peer), call);
-    void this.skin.engine.calls.invite(call.channelName, call.peer, call.extra);
+    call.channelInviteUser2();
     return call;
   }
 

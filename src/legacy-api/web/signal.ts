@@ -11,6 +11,7 @@ import { WebSkin } from './skin';
 export const WEB_SDK_VERSION = '1.4.0';
 const WEB_SDK_VERSION_INT = 1010400000;
 const DEFAULT_RECONNECT_TIME_MS = 300_000;
+const DEFAULT_RECONNECT_COUNT = 10;
 
 export interface SignalInstance {
   readonly appid: string;
@@ -34,13 +35,17 @@ export function makeSignal(createClient: ClientFactory, defaults: () => LegacyOp
     let doLog = false;
     return {
       appid,
-      login(account, token, _reconnectCount = 10, reconnectTime = DEFAULT_RECONNECT_TIME_MS) {
+      login(account, token, reconnectCount = DEFAULT_RECONNECT_COUNT, reconnectTime = DEFAULT_RECONNECT_TIME_MS) {
         const skin = new WebSkin(appid, { ...defaults(), ...options }, createClient);
         skin.doLog = doLog;
         const session = new Session(skin, typeof account === 'string' ? account : JSON.stringify(account));
         skin.session = session;
-        skin.engine.session.reconnectLimitMs = Number(reconnectTime) > 0 ? Number(reconnectTime) : DEFAULT_RECONNECT_TIME_MS;
-        skin.holdDuring(() => skin.engine.session.login2(appid, session.account, typeof token === 'string' ? token : '', 30, 3));
+        // Web 1.4 code: both limits in one loop, reconnect_time in milliseconds (the docs say seconds: legacy-signaling.md §4.2).
+        const reconnect = {
+          count: Number(reconnectCount) > 0 ? Math.floor(Number(reconnectCount)) : DEFAULT_RECONNECT_COUNT,
+          ms: Number(reconnectTime) > 0 ? Number(reconnectTime) : DEFAULT_RECONNECT_TIME_MS,
+        };
+        skin.holdDuring(() => skin.engine.session.login2(appid, session.account, typeof token === 'string' ? token : '', 30, 3, reconnect));
         return session;
       },
       getSDKVersion: () => WEB_SDK_VERSION,

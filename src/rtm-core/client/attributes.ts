@@ -95,7 +95,7 @@ export class AttributeApi {
 
   private async runChannel(channelId: string, change: AttributeChange, options: ChannelAttributeOptions | undefined): Promise<void> {
     if (!this.c.validId(channelId)) throw errorFor(E, E.INVALID_ARGUMENT, 'channelId is invalid');
-    raise(checkChange(change, this.c.limits.channelAttributes, 512));
+    raise(checkChange(change, this.c.limits.channelAttributes, 512, this.c.legacyNames));
     const notify = options?.enableNotificationToChannelMembers === true;
     this.requireConnected();
     await this.c.call('cattr', { t: 'cattr', ch: channelId, change, notify }, E, E.TIMEOUT);

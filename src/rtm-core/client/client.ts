@@ -91,6 +91,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
       takeSend: () => this.sendWindow.tryTake(this.clock.now()),
       loginAllowedAt: () => this.lastLoginAt + LOGIN_INTERVAL_MS,
       validId: cfg.legacyNames ? isWireId : isValidId,
+      legacyNames: cfg.legacyNames,
     };
     this.attributes = new AttributeApi(this.internals);
     this.invitations = new Invitations(this.internals, cfg.clock, cfg.invitation, {
@@ -101,6 +102,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
     this.link.on('state', (state, reason) => this.onState(state, reason));
     this.link.on('push', (ev) => this.onPush(ev));
     this.link.on('tokenExpired', () => this.emit('TokenExpired'));
+    this.link.on('reconnectAttempt', (n) => this.emit('ReconnectAttempt', n));
     this.link.on('restored', (resumed) => void this.onRestored(resumed));
     this.log.info(`sig2rtm client (agora-rtm-sdk 1.5.1 API) created for appId ${appId.slice(0, 6)}…, server ${cfg.serverUrl ?? 'embedded'}`);
   }

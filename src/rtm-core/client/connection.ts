@@ -35,6 +35,8 @@ export interface LinkEvents {
   tokenExpired: () => void;
   /** Back after a reconnect. `resumed` false: the server had dropped the session (channels, subscriptions, attributes gone). */
   restored: (resumed: boolean) => void;
+  /** A reconnection attempt is scheduled: the n-th of this outage (1, 2, 3, …). */
+  reconnectAttempt: (n: number) => void;
 }
 
 /** A request's outcome before the caller maps a failure to its API's error class. */
@@ -228,6 +230,7 @@ export class Link extends EventEmitter<LinkEvents> {
   private scheduleReconnect(): void {
     if (this.reconnectTimer || this.awaitingToken) return;
     const delay = backoffDelay(this.attempt++, this.opts.backoff);
+    if (this.state === State.RECONNECTING) this.emit('reconnectAttempt', this.attempt);
     this.reconnectTimer = this.clock.setTimeout(() => {
       this.reconnectTimer = undefined;
       if (this.state === State.RECONNECTING || this.state === State.CONNECTING) this.open();

@@ -25,4 +25,6 @@ export interface ClientInternals {
   loginAllowedAt(): number;
   /** The ID rule: RTM's, or legacy names too when configured with `legacyNames` (extension legacy/1). */
   readonly validId: (value: unknown) => value is string;
+  /** Configured with `legacyNames`: legacy names are also valid channel attribute keys. */
+  readonly legacyNames: boolean;
 }

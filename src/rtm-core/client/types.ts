@@ -92,6 +92,11 @@ export interface RtmClientEvents {
    * `channelInviteEnd` works at any time; this is how that reaches the other side.
    */
   CallEndedByPeer: (peerId: string, channelId: string, extra: string) => void;
+  /**
+   * sig2rtm extension: while RECONNECTING, the n-th reconnection attempt of this outage is under way
+   * (1, 2, 3, …; the count restarts after each return). Legacy `onReconnecting(nretry)` counts these.
+   */
+  ReconnectAttempt: (n: number) => void;
 }
 
 export interface RtmChannelEvents {

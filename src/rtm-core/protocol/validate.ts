@@ -92,7 +92,8 @@ export function checkKeys(keys: unknown, max: number, maxChars: number): string 
 }
 
 /** An attribute change: shape problems are INVALID_ARGUMENT, size problems SIZE_OVERFLOW. */
-export function checkChange(change: unknown, l: AttributeLimits, maxDeleteKeyChars: number): Problem {
+/** `legacyKeys` (extension legacy/1): a key may also be a legacy name, up to 128 visible characters in any script. */
+export function checkChange(change: unknown, l: AttributeLimits, maxDeleteKeyChars: number, legacyKeys = false): Problem {
   if (typeof change !== 'object' || change === null) return 'change must be an object';
   const c = change as Fields;
   switch (c.op) {
@@ -110,8 +111,9 @@ export function checkChange(change: unknown, l: AttributeLimits, maxDeleteKeyCha
       let total = 0;
       for (const [k, v] of entries) {
         const kb = utf8Length(k);
-        if (kb === 0 || !/^[\x21-\x7e]+$/.test(k)) return `invalid key ${JSON.stringify(k)}`;
-        if (kb > l.keyBytes) return { code: AttributeOperationError.SIZE_OVERFLOW, msg: `key over ${l.keyBytes} bytes` };
+        const legacyKey = legacyKeys && isLegacyName(k);
+        if (!legacyKey && (kb === 0 || !/^[\x21-\x7e]+$/.test(k))) return `invalid key ${JSON.stringify(k)}`;
+        if (!legacyKey && kb > l.keyBytes) return { code: AttributeOperationError.SIZE_OVERFLOW, msg: `key over ${l.keyBytes} bytes` };
         if (!str(v) || v.length === 0) return `value of ${k} must be a non-empty string`;
         const vb = utf8Length(v);
         if (vb > l.valueBytes) return { code: AttributeOperationError.SIZE_OVERFLOW, msg: `value of ${k} over ${l.valueBytes} bytes` };
@@ -176,8 +178,8 @@ const RULES: Record<RequestType, Rule> = {
     check: (f, l) => {
       if (!isValidId(f.ch)) return 'invalid channel id';
       if (typeof f.notify !== 'boolean') return 'notify must be a boolean';
-      // The Web SDK allows delete keys of up to 512 characters (sic); keep that.
-      return checkChange(f.change, l.channelAttributes, 512);
+      // The Web SDK allows delete keys of up to 512 characters (sic); keep that. Legacy names as keys: legacy/1.
+      return checkChange(f.change, l.channelAttributes, 512, true);
     },
   },
   chmsgOut: {

@@ -30,6 +30,9 @@ const TOKEN_MESSAGES: Record<TokenFailure, string> = {
   INVALID_APP_ID: 'invalid appId',
   UID_MISMATCH: 'invalid argument',
 };
+/** Legacy built-in channel attribute (extension legacy/1): seconds the attributes outlive the last member. */
+const CHANNEL_TTL_ATTRIBUTE = '_channel_ttl';
+const LEGACY_SPECIAL_CHANNEL_PREFIX = '__agora_';
 
 /** Why a session ended. */
 type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown';
@@ -245,20 +248,36 @@ export class RtmCore implements CoreServices, BusHost {
   }
 
   async channelAttributesWritten(appId: string, channel: string): Promise<void> {
+    this.rememberChannelTtl(appId, channel, (await this.store.getChannelAttributes(appId, channel))[CHANNEL_TTL_ATTRIBUTE]?.value);
     const count = (await this.store.channelCounts(appId, [channel]))[channel] ?? 0;
     if (count === 0) this.scheduleAttributeExpiry(appId, channel);
+  }
+
+  /** Per-channel attribute lifetimes set with the legacy built-in attribute `_channel_ttl` (seconds). */
+  private readonly channelTtls = new Map<string, number>();
+
+  private rememberChannelTtl(appId: string, channel: string, value: string | undefined): void {
+    const key = `${appId}\u0000${channel}`;
+    const seconds = value === undefined ? NaN : Number(value);
+    // Capped at the longest timer delay (about 24.8 days): a longer one would fire at once.
+    if (Number.isFinite(seconds) && seconds >= 0) this.channelTtls.set(key, Math.min(seconds * 1000, 2 ** 31 - 1));
+    else this.channelTtls.delete(key);
   }
 
   /** Clears an empty channel's attributes after the grace period (unless someone joins meanwhile). */
   private scheduleAttributeExpiry(appId: string, channel: string): void {
     const key = `${appId}\u0000${channel}`;
     this.cancelAttributeExpiry(appId, channel);
+    // Legacy special channels (`__agora_user_online`, `__agora_channel_event`) never expire.
+    if (channel.startsWith(LEGACY_SPECIAL_CHANNEL_PREFIX)) return;
     this.attributeExpiry.set(
       key,
       this.clock.setTimeout(() => {
         this.attributeExpiry.delete(key);
-        void this.store.clearChannelAttributesIfEmpty(appId, channel);
-      }, this.options.timings.channelAttributesTtlMs),
+        void this.store.clearChannelAttributesIfEmpty(appId, channel).then((cleared) => {
+          if (cleared) this.channelTtls.delete(key);
+        });
+      }, this.channelTtls.get(key) ?? this.options.timings.channelAttributesTtlMs),
     );
   }
 

@@ -45,7 +45,7 @@ export class Recorder {
   /** Waits for a `name` callback (matching `pred`) and returns its arguments. */
   async waitFor(name: string, pred: (args: unknown[]) => boolean = () => true, ms = 3000): Promise<unknown[]> {
     const find = () => this.log.find((e) => e[0] === name && pred(e.slice(1)));
-    await until(() => find() !== undefined, ms, `${name} (got ${JSON.stringify(this.log)})`);
+    await until(() => find() !== undefined, ms, `${name} (got ${JSON.stringify(this.log)}; log ${JSON.stringify(this.lines)})`);
     return find()!.slice(1);
   }
 
@@ -110,9 +110,12 @@ export class LegacyHarness {
   }
 }
 
-/** login2 with a short retry budget, waiting for onLoginSuccess; clears the recorder. */
+/**
+ * login2 with a short time budget, waiting for onLoginSuccess; clears the recorder. Ten tries: the
+ * count also bounds reconnection after a drop (legacy), and network-cut tests need a few.
+ */
 export async function loginLegacy({ api, rec }: Legacy, account: string, token = '_no_need_token'): Promise<void> {
-  api.login2(APP_ID, account, token, 0, '', 5, 1);
+  api.login2(APP_ID, account, token, 0, '', 5, 10);
   await rec.waitFor('onLoginSuccess');
   rec.clear();
 }

@@ -184,7 +184,8 @@ export class Scene {
   async online(tag: string, options: InstanceOptions & { token?: (account: string) => string } = {}): Promise<LegacyUser> {
     const { token, ...rest } = options;
     const u = this.instance(tag, rest);
-    u.raw.login2(u.appId, u.account, token ? token(u.account) : '_no_need_token', 0, '', 5, 1);
+    // Ten tries: the count also bounds reconnection after a drop (legacy), and a network-cut row needs a few.
+    u.raw.login2(u.appId, u.account, token ? token(u.account) : '_no_need_token', 0, '', 5, 10);
     await u.expect(['onLoginSuccess', rest.compat?.uids === 'zero' ? 0 : u.uid, 0]);
     return u;
   }

@@ -240,7 +240,8 @@ describe('attributes', () => {
   it.each<[string, F]>([
     ['33 user attributes', withField('uattr', { change: { op: 'set', attrs: Object.fromEntries(ids(33, 'k').map((k) => [k, 'v'])) } })],
     ['a value over 8 192 bytes', withField('uattr', { change: { op: 'add', attrs: { k: 'v'.repeat(8193) } } })],
-    ['a key over 32 bytes', withField('cattr', { change: { op: 'set', attrs: { ['k'.repeat(33)]: 'v' } } })],
+    ['a user attribute key over 32 bytes', withField('uattr', { change: { op: 'set', attrs: { ['k'.repeat(33)]: 'v' } } })],
+    ['a channel attribute key over 128 characters (legacy names go up to 128: legacy/1)', withField('cattr', { change: { op: 'set', attrs: { ['k'.repeat(129)]: 'v' } } })],
   ])('%s → ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW (4)', (_n, frame) => expectCode(frame, AttributeOperationError.SIZE_OVERFLOW));
 });
 
