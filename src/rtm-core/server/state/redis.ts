@@ -9,7 +9,7 @@
  *   c:{app}:{ch}      set of members;  uc:{app}:{uid}  set of the user's channels
  *   sub:{app}:{uid}   set of subscribers of uid;  subs:{app}:{uid}  set of uid's targets
  *   off:{app}:{uid}   sorted set id → cached offline message (JSON), ids from `offid`
- *   ua:{app}:{uid}    hash of user attributes
+ *   ua:{app}:{uid}    hash of user attributes (the login's);  aa:{app}:{account}  hash of legacy account attributes (durable)
  *   ca:{app}:{ch}     hash key → value;  cam:{app}:{ch}  hash key → "ts\0by";  cas  set of "app\0ch"
  *
  * Durability is Redis's: with `appendonly yes` and `appendfsync always` an answered write (a cached
@@ -106,6 +106,14 @@ redis.call('SREM', KEYS[4], ARGV[1])
 if n > 0 then return 1 end
 return 0`,
   },
+  /** KEYS: account attributes hash. ARGV: name, value ('' deletes), max count. Returns 0 on overflow (nothing changed). */
+  accountSet: {
+    keys: 1,
+    lua: `if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) return 1 end
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`,
+  },
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -144,6 +152,7 @@ export class RedisStore implements StateStore {
   private targetsKey = (app: string, uid: string) => `${this.p}subs:${app}:${uid}`;
   private offlineKey = (app: string, uid: string) => `${this.p}off:${app}:${uid}`;
   private userAttrs = (app: string, uid: string) => `${this.p}ua:${app}:${uid}`;
+  private accountAttrs = (app: string, account: string) => `${this.p}aa:${app}:${account}`;
   private channelAttrs = (app: string, ch: string) => `${this.p}ca:${app}:${ch}`;
   private channelStamps = (app: string, ch: string) => `${this.p}cam:${app}:${ch}`;
 
@@ -311,6 +320,14 @@ export class RedisStore implements StateStore {
 
   async clearUserAttributes(appId: string, uid: string): Promise<void> {
     await this.link.run((r) => r.del(this.userAttrs(appId, uid)));
+  }
+
+  async setAccountAttribute(appId: string, account: string, name: string, value: string, max: number): Promise<'ok' | 'overflow'> {
+    return (await this.script('accountSet', this.accountAttrs(appId, account), name, value, max)) === 1 ? 'ok' : 'overflow';
+  }
+
+  async getAccountAttributes(appId: string, account: string): Promise<Record<string, string>> {
+    return this.link.run((r) => r.hgetall(this.accountAttrs(appId, account)));
   }
 
   async changeChannelAttributes(
