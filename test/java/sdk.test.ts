@@ -220,9 +220,209 @@ describe('status, invoke, logout', () => {
     const rita = await lh.h.login('rita2');
     const j = await java('jane');
     await j.call('destory');
-    await until(async () => !(await rita.queryPeersOnlineStatus(['jane'])).jane, 5000, 'jane offline');
+    await waitUntilOffline(rita, 'jane');
     await until(() => gateway.sessionCount === 0, 5000, 'the session to end');
     // No thread of the SDK (its loop, OkHttp's) keeps the JVM alive after destroy.
     expect(await j.endInput()).toBe(0);
   });
 });
+
+describe('invitations', () => {
+  let bob: Legacy;
+  beforeEach(async () => {
+    await start();
+    bob = await lh.login('bob');
+  });
+
+  it('Java calls, the JS legacy user accepts, Java ends: every callback on both sides', async () => {
+    const j = await java('jane');
+    await j.call('channelInviteUser2', 'call-1', 'bob', '{"x":1}');
+    expect(await bob.rec.waitFor('onInviteReceived')).toEqual(['call-1', 'jane', stableUid('jane'), '{"x":1}']);
+    expect(await j.waitFor('onInviteReceivedByPeer')).toEqual(['call-1', 'bob', jUid('bob')]);
+    bob.api.channelInviteAccept('call-1', 'jane', 0, 'sure');
+    expect(await j.waitFor('onInviteAcceptedByPeer')).toEqual(['call-1', 'bob', jUid('bob'), 'sure']);
+    await j.call('channelInviteEnd', 'call-1', 'bob', 0);
+    expect(await j.waitFor('onInviteEndByMyself')).toEqual(['call-1', 'bob', jUid('bob')]);
+    expect(await bob.rec.waitFor('onInviteEndByPeer')).toEqual(['call-1', 'jane', stableUid('jane'), '']);
+    expect(j.callbacks().map((c) => c[0])).toEqual(['onLoginSuccess', 'onInviteReceivedByPeer', 'onInviteAcceptedByPeer', 'onInviteEndByMyself']);
+  });
+
+  it('Java is called: accepts with the 1.2 jar\'s three arguments, refuses with extra, ends after accepting (4 arguments, null extra)', async () => {
+    const j = await java('jane');
+    bob.api.channelInviteUser('call-2', 'jane', 0);
+    expect(await j.waitFor('onInviteReceived')).toEqual(['call-2', 'bob', jUid('bob'), '']);
+    await j.call('channelInviteAccept', 'call-2', 'bob', 0);
+    expect(await bob.rec.waitFor('onInviteAcceptedByPeer')).toEqual(['call-2', 'jane', stableUid('jane'), '']);
+    await j.call('channelInviteEnd', 'call-2', 'bob', 0);
+    expect(await bob.rec.waitFor('onInviteEndByPeer')).toEqual(['call-2', 'jane', stableUid('jane'), '']);
+
+    bob.api.channelInviteUser2('call-3', 'jane', '');
+    await j.waitFor('onInviteReceived', (a) => a[0] === 'call-3');
+    await j.call('channelInviteRefuse', 'call-3', 'bob', 0, '{"status":1}');
+    expect(await bob.rec.waitFor('onInviteRefusedByPeer')).toEqual(['call-3', 'jane', stableUid('jane'), '{"status":1}']);
+
+    bob.api.channelInviteUser2('call-4', 'jane', '');
+    await j.waitFor('onInviteReceived', (a) => a[0] === 'call-4');
+    await j.call('channelInviteAccept', 'call-4', 'bob', 0, null);
+    expect(await bob.rec.waitFor('onInviteAcceptedByPeer', (a) => a[0] === 'call-4')).toEqual(['call-4', 'jane', stableUid('jane'), '']);
+    bob.api.channelInviteEnd('call-4', 'jane', 0);
+    expect(await j.waitFor('onInviteEndByPeer')).toEqual(['call-4', 'bob', jUid('bob'), '']);
+  });
+
+  it('refused, cancelled before an answer, failed (peer offline, timeout), DTMF', async () => {
+    const j = await java('jane');
+    await j.call('channelInviteUser2', 'call-5', 'bob', '');
+    await bob.rec.waitFor('onInviteReceived');
+    bob.api.channelInviteRefuse('call-5', 'jane', 0, '{"status":0}');
+    expect(await j.waitFor('onInviteRefusedByPeer')).toEqual(['call-5', 'bob', jUid('bob'), '{"status":0}']);
+
+    await j.call('channelInviteUser2', 'call-6', 'bob', '');
+    await j.waitFor('onInviteReceivedByPeer', (a) => a[0] === 'call-6');
+    await j.call('channelInviteEnd', 'call-6', 'bob', 0);
+    expect(await j.waitFor('onInviteEndByMyself', (a) => a[0] === 'call-6')).toEqual(['call-6', 'bob', jUid('bob')]);
+    expect(await bob.rec.waitFor('onInviteEndByPeer', (a) => a[0] === 'call-6')).toEqual(['call-6', 'jane', stableUid('jane'), '']);
+
+    await j.call('channelInviteUser2', 'call-7', 'ghost', '{"_require_peer_online":1}');
+    expect(await j.waitFor('onInviteFailed')).toEqual(['call-7', 'ghost', jUid('ghost'), 703, '{"reason":"PEER_OFFLINE"}']);
+
+    await j.call('channelInviteUser2', 'call-8', 'bob', '{"_timeout":1}');
+    expect(await j.waitFor('onInviteFailed', (a) => a[0] === 'call-8')).toEqual(['call-8', 'bob', jUid('bob'), 704, '{"reason":"TIMEOUT"}']);
+
+    await j.call('channelInviteDTMF', 'call-9', 'bob', '12*#');
+    expect(await bob.rec.waitFor('onInviteMsg')).toEqual(['call-9', 'jane', stableUid('jane'), 'dtmf', '12*#', JSON.stringify({ msgtype: 'dtmf', msgdata: '12*#' })]);
+  });
+
+  it('an RTM user\'s call invitation reaches Java as onInviteReceived, and the answer goes back', async () => {
+    const rita = await lh.h.login('rita');
+    const j = await java('jane');
+    const inv = rita.createLocalInvitation('jane');
+    inv.channelId = 'call-10';
+    inv.content = 'ring';
+    const accepted = waitForEvent<[string]>(inv, 'LocalInvitationAccepted');
+    inv.send();
+    expect(await j.waitFor('onInviteReceived')).toEqual(['call-10', 'rita', jUid('rita'), 'ring']);
+    await j.call('channelInviteAccept', 'call-10', 'rita', 0, 'ok');
+    expect((await accepted)[0]).toBe('ok');
+  });
+});
+
+describe('a network cut, and resume', () => {
+  let rita: RtmClient;
+
+  it('onReconnecting(1) and onReconnected(0); what was sent meanwhile arrives once, in order; calls made meanwhile run once', async () => {
+    await start();
+    rita = await lh.h.login('rita');
+    proxy = await new CutProxy(lh.h.server.port).start();
+    const j = await java('jane', proxy.url('/gateway'));
+    const got: string[] = [];
+    rita.on('MessageFromPeer', (m: RtmMessage) => got.push(m.text ?? ''));
+    proxy.down = true;
+    proxy.cut();
+    expect(await j.waitFor('onReconnecting')).toEqual([1]);
+    expect(j.cbs.find((c) => c.name === 'onReconnecting')!.st).toBe(3);
+    expect(await j.call('getStatus')).toBe(3);
+    for (const text of ['one', 'two', 'three']) await rita.sendMessageToPeer({ text }, 'jane', { enableOfflineMessaging: false });
+    await j.call('messageInstantSend', 'rita', 0, 'while away', 'w1');
+    proxy.down = false;
+    expect(await j.waitFor('onReconnected')).toEqual([0]);
+    await j.waitFor('onMessageSendSuccess', (a) => a[0] === 'w1');
+    await until(() => j.callbacks('onMessageInstantReceive').length === 3, 5000, 'three messages');
+    expect(j.callbacks('onMessageInstantReceive').map((c) => c[3])).toEqual(['one', 'two', 'three']);
+    expect(await j.call('getStatus')).toBe(2);
+    await settle();
+    expect(got).toEqual(['while away']);
+    expect(j.callbacks('onReconnected')).toHaveLength(1);
+    expect(j.callbacks('onLogout')).toEqual([]);
+    expect(new Set(j.cbs.map((c) => c.thread))).toEqual(new Set(['AgoraSDKLoop']));
+  });
+
+  it('a silent link (no close) is noticed by the pings and resumed', async () => {
+    await start();
+    rita = await lh.h.login('rita');
+    proxy = await new CutProxy(lh.h.server.port).start();
+    const j = new JavaAgent(classes, APP_ID);
+    agents.push(j);
+    await j.started();
+    await j.call('dbg', 'lbss', proxy.url('/gateway'));
+    await j.call('dbg', 'sig2rtm_ping_ms', '300');
+    await j.login(APP_ID, 'jane');
+    proxy.stall();
+    expect(await j.waitFor('onReconnecting', () => true, 5000)).toEqual([1]);
+    expect(await j.waitFor('onReconnected', () => true, 5000)).toEqual([0]);
+    await rita.sendMessageToPeer({ text: 'after' }, 'jane');
+    expect(await j.waitFor('onMessageInstantReceive')).toEqual(['rita', 0, 'after']);
+  });
+
+  it('a session not resumed within resumeMs: onLogout(102), status 0; the next login opens a new session', async () => {
+    await start({ resumeMs: 1000 });
+    rita = await lh.h.login('rita');
+    proxy = await new CutProxy(lh.h.server.port).start();
+    const j = await java('jane', proxy.url('/gateway'));
+    proxy.down = true;
+    proxy.cut();
+    await j.waitFor('onReconnecting');
+    expect(await j.waitFor('onLogout', () => true, 8000)).toEqual([102]);
+    expect(await j.call('getStatus')).toBe(0);
+    await waitUntilOffline(rita, 'jane');
+    proxy.down = false;
+    expect(await j.login(APP_ID, 'jane')).toBe(jUid('jane'));
+    expect((await rita.queryPeersOnlineStatus(['jane'])).jane).toBe(true);
+  });
+
+  it('no server at all: a login fails with onLoginFailed(201)', async () => {
+    await start();
+    proxy = await new CutProxy(lh.h.server.port).start();
+    proxy.down = true;
+    const j = await java(undefined, proxy.url('/gateway'));
+    await j.call('login2', APP_ID, 'jane', '_no_need_token', 0, '', 30, 3);
+    expect(await j.waitFor('onLoginFailed')).toEqual([201]);
+    expect(await j.call('getStatus')).toBe(0);
+  });
+});
+
+describe('bad arguments', () => {
+  let rita: RtmClient;
+  beforeEach(async () => {
+    await start();
+    rita = await lh.h.login('rita');
+  });
+
+  it('null strings travel as "", uids as unsigned; engine checks answer as the legacy SDK did', async () => {
+    const j = await java();
+    await j.call('login', APP_ID, 'x'.repeat(65), null, -1, null);
+    expect(await j.waitFor('onLoginFailed')).toEqual([209]);
+    await j.call('messageInstantSend', 'rita', 0, 'before login', 'm0');
+    expect(await j.waitFor('onError')).toEqual(['messageInstantSend', 1003, 'messageInstantSend: not logged in']);
+    await j.login(APP_ID, 'jane');
+    await j.call('channelJoin', null);
+    expect(await j.waitFor('onChannelJoinFailed')).toEqual(['', 300]);
+    const got = waitForEvent<[RtmMessage]>(rita, 'MessageFromPeer');
+    await j.call('messageInstantSend', 'rita', -1, 'uid -1 is 4294967295 on the wire', null);
+    expect((await got)[0].text).toBe('uid -1 is 4294967295 on the wire');
+  });
+
+  it('an argument larger than the server takes: onError(method, 1005) at once, and the session carries on', async () => {
+    const j = await java('jane');
+    await j.call('messageInstantSend', 'rita', 0, 'x'.repeat(300 * 1024), 'big');
+    expect(await j.waitFor('onError')).toEqual(['messageInstantSend', 1005, expect.stringContaining('too large')]);
+    const got = waitForEvent<[RtmMessage]>(rita, 'MessageFromPeer');
+    await j.call('messageInstantSend', 'rita', 0, 'still here', 'm1');
+    expect((await got)[0].text).toBe('still here');
+    expect(j.callbacks('onLogout')).toEqual([]);
+  });
+
+  it('a bad server address: onLog says so and the login fails with 201', async () => {
+    const j = await java(undefined, 'ws://exa mple:1/gateway');
+    await j.call('login2', APP_ID, 'jane', '_no_need_token', 0, '', 30, 3);
+    expect(await j.waitFor('onLoginFailed')).toEqual([201]);
+    expect(j.callbacks('onLog').map((c) => c[1])).toEqual(expect.arrayContaining([expect.stringContaining('bad server address')]));
+  });
+});
+
+async function waitUntilOffline(client: RtmClient, peer: string): Promise<void> {
+  for (let k = 0; k < 100; k++) {
+    if (!(await client.queryPeersOnlineStatus([peer]))[peer]) return;
+    await settle(20);
+  }
+  throw new Error(`${peer} still online`);
+}
