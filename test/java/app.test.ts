@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import AgoraRTM, { type RtmClient, type RtmMessage } from '../../src/rtm';
-import { AgoraAPI, type ICallBack } from '../../src/legacy';
+import { AgoraAPI } from '../../src/legacy';
 import { APP_ID, until } from '../helpers/harness';
 import { Recorder } from '../legacy/helpers/legacy-harness';
 import { classpath, compile, ensureJar, JavaAgent, ROOT } from './helpers/java';
