@@ -95,6 +95,29 @@ describe('messages and status', () => {
     expect(await j.waitFor('onMessageInstantReceive', (a) => a[0] === 'bob')).toEqual(['bob', 0, 'from bob']);
     expect(new Set(j.cbs.map((c) => c.thread))).toEqual(new Set(['AgoraSDKLoop']));
   });
+
+  it('an exception thrown by the app in a callback is caught: the SDK thread carries on', async () => {
+    const j = await java('jane');
+    await j.call('throwOn', 'onMessageInstantReceive');
+    await rita.sendMessageToPeer({ text: 'one' }, 'jane');
+    await rita.sendMessageToPeer({ text: 'two' }, 'jane');
+    await until(() => j.callbacks('onMessageInstantReceive').length === 2, 5000, 'both messages');
+    expect(j.stderr.join('\n')).toContain('app bug in onMessageInstantReceive');
+    await j.call('queryUserStatus', 'rita');
+    expect(await j.waitFor('onQueryUserStatusResult')).toEqual(['rita', '1']);
+  });
+
+  it('createAgoraSDKInstance: a second, independent instance has its own session and its own SDK thread', async () => {
+    const j = await java('jane');
+    await j.call('second', gateway.url, APP_ID, 'jim');
+    await until(() => j.callbacks('onLoginSuccess').length === 2, 10000, 'the second login');
+    const second = j.cbs.filter((c) => c.name === 'onLoginSuccess')[1]!;
+    expect(second.args).toEqual([jUid('jim'), 0]);
+    expect(second.thread).toMatch(/^AgoraSDKLoop-\d+$/);
+    const status = await rita.queryPeersOnlineStatus(['jane', 'jim']);
+    expect(status).toEqual({ jane: true, jim: true });
+    expect(gateway.sessionCount).toBe(2);
+  });
 });
 
 describe('channels', () => {
