@@ -15,7 +15,7 @@ import AgoraRTM, { type RtmClient, type RtmMessage } from '../../src/rtm';
 import { AgoraAPI } from '../../src/legacy';
 import { APP_ID, until } from '../helpers/harness';
 import { Recorder } from '../legacy/helpers/legacy-harness';
-import { classpath, compile, ensureJar, JavaAgent, ROOT } from './helpers/java';
+import { classpath, compile, ensureJar, JAR, JavaAgent, ROOT } from './helpers/java';
 
 jest.setTimeout(60000);
 
@@ -155,4 +155,17 @@ test('wss://: Java users reach each other through sig2rtm serve with TLS, trusti
   await c.call('login2', APP_ID, 'cid', '_no_need_token', 0, '', 30, 3);
   expect(await c.waitFor('onLoginFailed')).toEqual([201]);
   expect(c.callbacks('onLog').map((l) => l[1])).toEqual(expect.arrayContaining([expect.stringContaining('cannot reach the server')]));
+});
+
+test('the jar: Java 8 class files (Android), no android.* class inside, and a sources jar with every source', () => {
+  const list = (jar: string) => execFileSync('jar', ['--list', '--file', jar], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const classes = list(JAR).filter((f) => f.endsWith('.class'));
+  expect(classes).toEqual(expect.arrayContaining(['io/agora/IAgoraAPI.class', 'io/agora/IAgoraAPI$ICallBack.class', 'io/agora/NativeAgoraAPI$CallBack.class', 'io/agora/AgoraAPIOnlySignal.class', 'io/agora/AgoraAPI.class']));
+  expect(classes.filter((f) => f.startsWith('android/'))).toEqual([]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sig2rtm-jar-'));
+  execFileSync('jar', ['--extract', '--file', JAR], { cwd: dir });
+  for (const f of classes) expect([f, fs.readFileSync(path.join(dir, f)).readUInt16BE(6)]).toEqual([f, 52]);
+  const sources = list(JAR.replace(/\.jar$/, '-sources.jar')).filter((f) => f.endsWith('.java'));
+  expect(sources.sort()).toEqual(classes.filter((f) => !f.includes('$')).map((f) => f.replace(/\.class$/, '.java')).sort());
+  expect(list(path.join(path.dirname(JAR), 'sig2rtm-android-stub.jar'))).toContain('android/content/Context.class');
 });
