@@ -149,7 +149,6 @@ public final class Sdk {
     if (problem != null) post(() -> log("[sig2rtm] " + problem));
   }
 
-
   /** A gateway call, from any thread: numbered and sent (or queued until the link is up) on the SDK thread. */
   public void call(final String method, final Object[] args) {
     if (method.equals("login") || method.equals("login2")) status.compareAndSet(0, 1);
