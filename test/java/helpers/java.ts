@@ -112,9 +112,19 @@ export class JavaAgent {
 
   /** login2 as the legacy apps did it, waiting for onLoginSuccess; returns the uid. */
   async login(appId: string, account: string): Promise<number> {
+    const before = this.cbs.filter((c) => c.name === 'onLoginSuccess').length;
     await this.call('login2', appId, account, '_no_need_token', 0, '', 30, 3);
-    const [uid] = await this.waitFor('onLoginSuccess');
-    return uid as number;
+    await until(() => this.cbs.filter((c) => c.name === 'onLoginSuccess').length > before || this.exited !== undefined, 10000, `onLoginSuccess for ${account} (got ${JSON.stringify(this.callbacks())})`);
+    const last = this.cbs.filter((c) => c.name === 'onLoginSuccess').at(-1);
+    if (!last || this.cbs.filter((c) => c.name === 'onLoginSuccess').length === before) throw new Error(`Agent exited: ${this.stderr.join('\n')}`);
+    return last.args[0] as number;
+  }
+
+  /** Ends Agent's input: its main thread returns, and the JVM exits once no SDK thread is left. */
+  async endInput(ms = 10000): Promise<number | null> {
+    this.proc.stdin!.end();
+    await until(() => this.exited !== undefined, ms, 'the JVM to exit by itself');
+    return this.exited!;
   }
 
   async stop(): Promise<void> {

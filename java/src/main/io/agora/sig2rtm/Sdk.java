@@ -1,11 +1,6 @@
 package io.agora.sig2rtm;
 
 import io.agora.IAgoraAPI;
-import java.io.FileInputStream;
-import java.io.InputStream;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,10 +10,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -49,7 +40,6 @@ public final class Sdk {
   /** getSdkVersion(): legacy 1.4.0's integer form, as the server's legacy engine answers. */
   static final int LEGACY_SDK_VERSION = 1010400000;
   private static final int PROTOCOL = 1;
-  private static final String DEFAULT_URL = "ws://127.0.0.1:8080/gateway";
   /** Connection attempts before a first session is given up (a pending login fails with 201). */
   private static final int FIRST_CONNECT_ATTEMPTS = 3;
   private static final int LOGOUT_E_NET = 102;
@@ -77,14 +67,9 @@ public final class Sdk {
   private volatile IAgoraAPI.ICallBack handler;
   private final AtomicInteger status = new AtomicInteger(0);
 
-  // Configuration (dbg, system properties, environment): any thread writes, the SDK thread reads.
-  private volatile String urlOverride;
-  private volatile String caFile;
-  private volatile long pingMs = 10000;
+  private final LinkConfig config = new LinkConfig();
 
   // ---- SDK thread only ----
-  private OkHttpClient http;
-  private String httpConfig;
   private WebSocket link;
   private long linkId;
   private boolean linkClosed;
@@ -122,8 +107,6 @@ public final class Sdk {
             });
     executor.setRemoveOnCancelPolicy(true);
     this.loop = executor;
-    this.urlOverride = System.getProperty("sig2rtm.gateway.url");
-    this.caFile = firstNonEmpty(System.getProperty("sig2rtm.ca.file"), env("SIG2RTM_CA_FILE"));
   }
 
   // ---- local methods (any thread) ----------------------------------------------------------------
@@ -162,17 +145,8 @@ public final class Sdk {
    * {@code _vid}, {@code _device_id}, ...) are accepted and ignored.
    */
   public void dbg(String a, String b) {
-    String key = a == null ? "" : a;
-    String value = b == null ? "" : b;
-    if (key.equals("lbss") || key.equals("sig2rtm_url")) urlOverride = value;
-    else if (key.equals("sig2rtm_ca_file")) caFile = value;
-    else if (key.equals("sig2rtm_ping_ms")) {
-      try {
-        pingMs = Math.max(0, Long.parseLong(value.trim()));
-      } catch (NumberFormatException e) {
-        post(() -> log("[sig2rtm] dbg sig2rtm_ping_ms: not a number: " + value));
-      }
-    }
+    final String problem = config.dbg(a == null ? "" : a, b == null ? "" : b);
+    if (problem != null) post(() -> log("[sig2rtm] " + problem));
   }
 
   /** A gateway call, from any thread: numbered and sent (or queued until the link is up) on the SDK thread. */
@@ -245,7 +219,7 @@ public final class Sdk {
     if (link != null) return;
     final long id = ++linkId;
     linkClosed = false;
-    String url = serverUrl();
+    String url = config.serverUrl();
     Request request;
     try {
       request = new Request.Builder().url(url).build();
@@ -256,9 +230,9 @@ public final class Sdk {
     }
     OkHttpClient client;
     try {
-      client = client();
+      client = config.client();
     } catch (Exception e) {
-      log("[sig2rtm] cannot set up TLS with " + caFile + ": " + e);
+      log("[sig2rtm] cannot set up TLS: " + e);
       post(() -> closed(id, 1006, "bad TLS setup"));
       return;
     }
@@ -429,7 +403,7 @@ public final class Sdk {
         boolean hadLogin = false;
         for (Pending p : calls) hadLogin |= "login".equals(p.method) || "login2".equals(p.method);
         calls.clear();
-        log("[sig2rtm] cannot reach the server at " + serverUrl() + ": " + reason);
+        log("[sig2rtm] cannot reach the server at " + config.serverUrl() + ": " + reason);
         if (destroyed) shutdown();
         else if (hadLogin) {
           status.set(0);
@@ -564,88 +538,7 @@ public final class Sdk {
     if (link != null) link.cancel();
     link = null;
     calls.clear();
-    if (http != null) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
-    }
+    config.shutdown();
     loop.shutdownNow();
-  }
-
-  /** The gateway URL: dbg("lbss"), then -Dsig2rtm.gateway.url, SIG2RTM_GATEWAY_URL, SIG2RTM_URL, the default. */
-  String serverUrl() {
-    String v = urlOverride;
-    if (v != null && !v.isEmpty()) {
-      if (v.startsWith("ws://") || v.startsWith("wss://")) {
-        int scheme = v.indexOf("://") + 3;
-        return v.indexOf('/', scheme) < 0 ? v + "/gateway" : v;
-      }
-      return "ws://" + v + (v.indexOf(':') < 0 ? ":8080" : "") + "/gateway";
-    }
-    v = env("SIG2RTM_GATEWAY_URL");
-    if (v != null && !v.isEmpty()) return v;
-    v = env("SIG2RTM_URL"); // the RTM endpoint of the same server: ws://host:port/rtm
-    if (v != null && v.endsWith("/rtm")) return v.substring(0, v.length() - 4) + "/gateway";
-    return DEFAULT_URL;
-  }
-
-  /** One OkHttp client per configuration (extra CA file, ping interval). */
-  private OkHttpClient client() throws Exception {
-    String ca = caFile;
-    long ping = pingMs;
-    String config = ca + "|" + ping;
-    if (http != null && config.equals(httpConfig)) return http;
-    OkHttpClient.Builder b =
-        new OkHttpClient.Builder()
-            .connectTimeout(10, TimeUnit.SECONDS)
-            .readTimeout(0, TimeUnit.MILLISECONDS)
-            .writeTimeout(10, TimeUnit.SECONDS)
-            // OkHttp drops a WebSocket whose ping goes unanswered until the next one.
-            .pingInterval(ping, TimeUnit.MILLISECONDS);
-    if (ca != null && !ca.isEmpty()) {
-      X509TrustManager tm = trustManager(ca);
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, new TrustManager[] {tm}, null);
-      b.sslSocketFactory(tls.getSocketFactory(), tm);
-    }
-    if (http != null) http.dispatcher().executorService().shutdown();
-    http = b.build();
-    httpConfig = config;
-    return http;
-  }
-
-  /** The platform's trusted certificates plus those in a PEM file. */
-  private static X509TrustManager trustManager(String pemFile) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    system.init((KeyStore) null);
-    int n = 0;
-    for (TrustManager tm : system.getTrustManagers()) {
-      if (tm instanceof X509TrustManager) {
-        for (Certificate c : ((X509TrustManager) tm).getAcceptedIssuers()) store.setCertificateEntry("system-" + n++, c);
-      }
-    }
-    InputStream in = new FileInputStream(pemFile);
-    try {
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) store.setCertificateEntry("extra-" + n++, c);
-    } finally {
-      in.close();
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    for (TrustManager tm : tmf.getTrustManagers()) if (tm instanceof X509TrustManager) return (X509TrustManager) tm;
-    throw new IllegalStateException("no X509TrustManager");
-  }
-
-  private static String env(String name) {
-    try {
-      return System.getenv(name);
-    } catch (SecurityException e) {
-      return null;
-    }
-  }
-
-  private static String firstNonEmpty(String a, String b) {
-    return a != null && !a.isEmpty() ? a : b;
   }
 }
