@@ -6,10 +6,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { Connection } from './connection';
+import type { Duplex } from 'node:stream';
 import { RtmCore } from './core';
 import type { CoreOptions } from './options';
+import { wsEndpoint } from './ws-attach';
 
 export interface ServerOptions extends CoreOptions {
   /** Port to listen on; 0 picks a free one. Default 0. */
@@ -35,12 +35,6 @@ export interface RtmServer {
   close(): Promise<void>;
 }
 
-function toBytes(data: RawData): Buffer {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return Buffer.from(data);
-  return data;
-}
-
 export async function createServer(options: ServerOptions = {}): Promise<RtmServer> {
   const core = new RtmCore(options);
   await core.start();
@@ -57,27 +51,10 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
     }
   };
   const httpServer: http.Server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, route) : http.createServer(route);
-  const wss = new WebSocketServer({ server: httpServer, path, maxPayload: options.maxFrameBytes ?? 256 * 1024 });
-
-  wss.on('connection', (ws: WebSocket) => {
-    const conn = new Connection(core, {
-      send: (data) => {
-        if (ws.readyState === ws.OPEN) ws.send(data);
-      },
-      close: (code, reason) => ws.close(code, reason),
-      terminate: () => ws.terminate(),
-    });
-    ws.on('message', (data, isBinary) => {
-      try {
-        conn.receive(isBinary ? toBytes(data) : toBytes(data).toString('utf8'));
-      } catch (err) {
-        // Connection.receive contains what it knows of; this catches what it does not.
-        core.options.observer.fault?.('frame', err, { conn: conn.id });
-      }
-    });
-    ws.on('close', () => conn.closed());
-    // Errors (bad UTF-8, oversize frames) are followed by 'close'; ws has already answered the peer.
-    ws.on('error', () => undefined);
+  const endpoint = wsEndpoint(core, { path, maxFrameBytes: options.maxFrameBytes ?? 256 * 1024 });
+  // Only our path upgrades; any other gets the 400 that ws's own server mode would answer.
+  httpServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!endpoint.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -101,8 +78,7 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
       closing ??= (async () => {
         httpServer.closeAllConnections?.();
         await core.close();
-        for (const ws of wss.clients) ws.terminate();
-        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        await endpoint.close();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       })();
       return closing;
