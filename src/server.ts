@@ -3,6 +3,12 @@
  *
  *   const server = await createServer({ port: 0 });
  *   console.log(server.url); // ws://127.0.0.1:<port>/rtm
+ *
+ * or the full service in an existing http server / Express app:
+ *
+ *   const rtm = await createSig2rtm({ apps: { [appId]: { certificate } } });
+ *   app.use(rtm.handler);
+ *   rtm.attach(app.listen(8080));
  */
 
 export { createServer } from './rtm-core/server/ws-server';
@@ -19,3 +25,10 @@ export { ManualClock, systemClock } from './rtm-core/clock';
 export type { Clock, TimerHandle } from './rtm-core/clock';
 export { verifyToken } from './rtm-core/auth/verify';
 export { PROTOCOL_VERSION } from './rtm-core/protocol/frames';
+
+// The full service (store, logs, metrics, health, admin, SDK files) for an app's own server.
+export { createSig2rtm } from './service/embed';
+export type { Sig2rtmOptions } from './service/embed';
+export type { Sig2rtm, EmbedOptions, Route as HttpRoute } from './service/service';
+export { ConfigError } from './service/config';
+export type { ServiceConfig, AppEntry, LogLevel, LogFormat } from './service/config';

@@ -318,16 +318,21 @@ function readFile(file: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`config file ${file}: must hold a JSON object`);
+  return checkObject(parsed, `config file ${file}`);
+}
+
+/** A whole configuration object (a file's content, or the options given to createSig2rtm), checked against the schema. */
+function checkObject(parsed: unknown, source: string): Record<string, unknown> {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${source}: must hold a JSON object`);
   const result = CONFIG_FILE_SCHEMA.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0] as z.core.$ZodIssue;
     const at = issue.path.map(String);
     const owner = OPTION_SPECS.find((s) => s.path.every((p, i) => at[i] === p));
-    if (owner) checked(owner, getPath(parsed, owner.path), getPath(parsed, owner.path), `config file ${file}: ${owner.path.join('.')}`);
+    if (owner) checked(owner, getPath(parsed, owner.path), getPath(parsed, owner.path), `${source}: ${owner.path.join('.')}`);
     // Not inside an option: an unknown key, or a group (limits, timings, rates) that is not an object.
-    if (issue.code === 'unrecognized_keys') fail(`config file ${file}: unknown option ${issue.keys.map((k) => [...at, k].join('.')).join(', ')}`);
-    fail(`config file ${file}: ${at.join('.')} must be an object of options, got ${JSON.stringify(getPath(parsed, at))}`);
+    if (issue.code === 'unrecognized_keys') fail(`${source}: unknown option ${issue.keys.map((k) => [...at, k].join('.')).join(', ')}`);
+    fail(`${source}: ${at.join('.')} must be an object of options, got ${JSON.stringify(getPath(parsed, at))}`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -336,18 +341,27 @@ function readFile(file: string): Record<string, unknown> {
  * Builds the configuration: defaults, then the JSON file, then the environment, then the flags
  * (flag values as strings keyed by OptionSpec.flag; `app` may repeat).
  */
-export function loadConfig(input: { file?: string; env: NodeJS.ProcessEnv; flags: Record<string, string | string[] | boolean | undefined> }): ServiceConfig {
+export function loadConfig(input: {
+  file?: string;
+  /** Options as an object of the file's shape (the library's createSig2rtm), named `objectSource` in errors. */
+  object?: unknown;
+  objectSource?: string;
+  env: NodeJS.ProcessEnv;
+  flags: Record<string, string | string[] | boolean | undefined>;
+}): ServiceConfig {
   const config = defaultConfig() as unknown as Record<string, unknown>;
   /** How the source that set each option (by flag name) spells it, for errors that involve several. */
   const from: Record<string, string> = {};
   const file = input.file ?? input.env.SIG2RTM_CONFIG;
-  if (file !== undefined && file !== '') {
-    const parsed = readFile(file);
+  const objects: [Record<string, unknown>, string][] = [];
+  if (file !== undefined && file !== '') objects.push([readFile(file), `config file ${file}`]);
+  if (input.object !== undefined) objects.push([checkObject(input.object, input.objectSource ?? 'options'), input.objectSource ?? 'options']);
+  for (const [parsed, source] of objects) {
     for (const s of OPTION_SPECS) {
       const v = getPath(parsed, s.path);
       if (v === undefined) continue;
-      from[s.flag] = `config file ${file}: ${s.path.join('.')}`;
-      setPath(config, s.path, v, s.kind === 'apps');
+      from[s.flag] = `${source}: ${s.path.join('.')}`;
+      setPath(config, s.path, structuredClone(v), s.kind === 'apps');
     }
   }
   for (const s of OPTION_SPECS) {
@@ -363,6 +377,10 @@ export function loadConfig(input: { file?: string; env: NodeJS.ProcessEnv; flags
   }
   const c = config as unknown as ServiceConfig;
   const name = (flag: string) => from[flag] ?? `--${flag}`;
+  if (input.object !== undefined) {
+    // Embedded, the app's own server listens: options about listening would be silently ignored.
+    for (const flag of ['host', 'port', 'tls-key', 'tls-cert']) if (from[flag]?.startsWith(input.objectSource ?? 'options')) throw new ConfigError(`${name(flag)}: not used when sig2rtm is embedded (your server listens; pass TLS to it)`);
+  }
   if ((c.tlsKey === undefined) !== (c.tlsCert === undefined)) throw new ConfigError(`${name(c.tlsKey === undefined ? 'tls-cert' : 'tls-key')}: needs ${c.tlsKey === undefined ? '--tls-key' : '--tls-cert'} as well (--tls-key and --tls-cert go together)`);
   for (const [flag, f] of [['tls-key', c.tlsKey], ['tls-cert', c.tlsCert]] as const) if (f !== undefined && !fs.existsSync(f)) throw new ConfigError(`${name(flag)}: TLS file not found: ${f}`);
   if (!c.dev && Object.keys(c.apps).length === 0) throw new ConfigError('no app configured: pass --app <appId[:certificate]> (or --dev for development)');

@@ -14,7 +14,8 @@ import type { Duplex } from 'node:stream';
 import type pino from 'pino';
 import { RtmCore } from '../rtm-core/server/core';
 import { MemoryStore } from '../rtm-core/server/state/memory';
-import { SqliteStore } from '../rtm-core/server/state/sqlite';
+import type { SqliteStore as SqliteStoreClass } from '../rtm-core/server/state/sqlite';
+import type { StateStore } from '../rtm-core/server/state/store';
 import { wsEndpoint } from '../rtm-core/server/ws-attach';
 import { ConfigError, demoEnabled, type ServiceConfig } from './config';
 import { combineObservers, createLogger, loggingObserver, type Logger } from './logger';
@@ -22,6 +23,22 @@ import { createMetrics, type Metrics } from './metrics';
 import { opsRoutes } from './routes';
 import { checkDataDir, readTls } from './start-checks';
 import { staticRoutes } from './static-routes';
+
+/**
+ * The durable store. better-sqlite3 is loaded only here, so an install without it (a client-only
+ * install, or --store memory) never needs the native module.
+ */
+async function sqliteStore(dataDir: string): Promise<StateStore> {
+  checkDataDir(dataDir);
+  let mod: { SqliteStore: typeof SqliteStoreClass };
+  try {
+    mod = await import('../rtm-core/server/state/sqlite');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new ConfigError('--store sqlite needs the better-sqlite3 package: npm install better-sqlite3 (or use --store memory)');
+    throw err;
+  }
+  return new mod.SqliteStore(dataDir);
+}
 
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
@@ -43,13 +60,13 @@ export interface Sig2rtm {
    * Health, readiness, metrics, /sdk files, /admin (and the demo when enabled). Calls `next()` for
    * any other request, or answers 404 when there is no `next` (plain Node http).
    */
-  handler(req: http.IncomingMessage, res: http.ServerResponse, next?: (err?: unknown) => void): void;
+  readonly handler: (req: http.IncomingMessage, res: http.ServerResponse, next?: (err?: unknown) => void) => void;
   /** For a server's 'upgrade' event: takes upgrades on `path`, returns false for any other. */
-  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  readonly handleUpgrade: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   /** Listens for WebSocket upgrades on `path` of this server; other paths are left alone. */
-  attach(server: http.Server | https.Server): void;
+  readonly attach: (server: http.Server | https.Server) => void;
   /** Graceful stop: /readyz says 503, clients are told to reconnect, the store is flushed. */
-  shutdown(): Promise<void>;
+  readonly shutdown: () => Promise<void>;
 }
 
 export interface EmbedOptions extends ServiceExtras {
@@ -57,13 +74,13 @@ export interface EmbedOptions extends ServiceExtras {
   path?: string;
 }
 
-export async function createSig2rtm(config: ServiceConfig, options: EmbedOptions = {}): Promise<Sig2rtm> {
+/** The service's parts for a configuration already loaded (startService, and createSig2rtm in embed.ts). */
+export async function mountService(config: ServiceConfig, options: EmbedOptions = {}): Promise<Sig2rtm> {
   const log = createLogger(config.logLevel, options.logDestination, config.logFormat);
   const metrics = createMetrics(config.dev ? undefined : Object.keys(config.apps));
   let ready = false;
   if (config.dev) log.warn('DEVELOPMENT MODE: any appId may log in and tokens are NOT checked. Do not expose this server.');
-  if (config.store === 'sqlite') checkDataDir(config.dataDir);
-  const store = config.store === 'sqlite' ? new SqliteStore(config.dataDir) : new MemoryStore();
+  const store = config.store === 'sqlite' ? await sqliteStore(config.dataDir) : new MemoryStore();
   const core = new RtmCore({
     ...(config.dev ? {} : { apps: config.apps }),
     store,
@@ -156,7 +173,7 @@ function listen(server: http.Server, config: ServiceConfig): Promise<void> {
 /** `sig2rtm serve`: the service on a server of its own. */
 export async function startService(config: ServiceConfig, extras: ServiceExtras = {}): Promise<Service> {
   const tls = config.tlsKey && config.tlsCert ? readTls(config.tlsKey, config.tlsCert) : undefined;
-  const app = await createSig2rtm(config, extras);
+  const app = await mountService(config, extras);
   const route = (req: http.IncomingMessage, res: http.ServerResponse) => app.handler(req, res);
   const server = tls ? https.createServer(tls, route) : http.createServer(route);
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
