@@ -8,9 +8,9 @@ import { Command, Option } from 'commander';
 import { ConfigError, OPTION_SPECS, configJsonSchema, exampleConfig, loadConfig } from './config';
 import { mintToken, type TokenKind } from './mint-token';
 import { guardProcess } from './process-guard';
+import { VERSION } from './version';
 import { startService, type ServiceExtras } from './service';
 
-const VERSION = '0.1.0';
 
 export interface CliIO {
   env: NodeJS.ProcessEnv;

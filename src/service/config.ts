@@ -21,6 +21,8 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 export interface AppEntry {
   /** With a certificate, logins need a valid token; without, any token or none. */
   certificate?: string;
+  /** The app server's credential for the REST API (HTTP Basic customerId:customerSecret); REST is off for the app without one. */
+  rest?: { customerId: string; customerSecret: string };
 }
 
 export interface ServiceConfig {
@@ -74,6 +76,13 @@ const ID_CHARS = /^[0-9A-Za-z]{32}$/;
 const appId = z.string().regex(ID_CHARS, { error: 'an appId is 32 characters [0-9A-Za-z]' });
 const appEntry = z.strictObject({
   certificate: z.string().regex(ID_CHARS, { error: 'a certificate is 32 characters [0-9A-Za-z]' }).optional(),
+  rest: z
+    .strictObject({
+      customerId: z.string().regex(/^[\x21-\x39\x3b-\x7e]{1,128}$/, { error: 'customerId is 1-128 printable characters without ":"' }),
+      customerSecret: z.string().regex(/^[\x21-\x7e]{16,256}$/, { error: 'customerSecret is 16-256 printable characters' }),
+    })
+    .optional()
+    .describe('credential of the app server for the REST API (HTTP Basic customerId:customerSecret); REST is off for the app without one'),
 });
 const whole = z.number().int().min(0);
 const rate = z.strictObject({ limit: whole, windowMs: z.number().int().min(1) });
@@ -403,7 +412,12 @@ export function exampleConfig(): Record<string, unknown> {
     let t = out;
     for (const p of s.path.slice(0, -1)) t = (t[p] ??= {}) as Record<string, unknown>;
     const last = s.path[s.path.length - 1] as string;
-    if (s.kind === 'apps') t[last] = { '0123456789abcdef0123456789abcdef': { certificate: 'fedcba9876543210fedcba9876543210' }, abcdefabcdefabcdefabcdefabcdef01: {} };
+    if (s.kind === 'apps') {
+      t[last] = {
+        '0123456789abcdef0123456789abcdef': { certificate: 'fedcba9876543210fedcba9876543210', rest: { customerId: 'my-backend', customerSecret: 'change-me-to-a-long-random-secret' } },
+        abcdefabcdefabcdefabcdefabcdef01: {},
+      };
+    }
     else {
       const v = getPath(d, s.path);
       if (v !== undefined) t[last] = v;

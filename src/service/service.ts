@@ -20,7 +20,9 @@ import { wsEndpoint } from '../rtm-core/server/ws-attach';
 import { ConfigError, demoEnabled, type ServiceConfig } from './config';
 import { combineObservers, createLogger, loggingObserver, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import { restRoutes } from './rest/routes';
 import { opsRoutes } from './routes';
+import { VERSION } from './version';
 import { checkDataDir, readTls } from './start-checks';
 import { staticRoutes } from './static-routes';
 
@@ -97,7 +99,8 @@ export async function mountService(config: ServiceConfig, options: EmbedOptions 
   const endpoint = wsEndpoint(core, { path, maxFrameBytes: config.maxFrameBytes });
   const ops = opsRoutes({ core: () => core, metrics, adminToken: config.adminToken, ready: () => ready });
   const files = staticRoutes({ demo: demoEnabled(config) });
-  const routes: Route = (req, res) => ops(req, res) || files(req, res) || (options.routes?.(req, res) ?? false);
+  const rest = restRoutes({ core: () => core, apps: config.apps, version: VERSION });
+  const routes: Route = (req, res) => ops(req, res) || rest(req, res) || files(req, res) || (options.routes?.(req, res) ?? false);
   ready = true;
 
   let stopping: Promise<void> | undefined;
