@@ -31,7 +31,6 @@ import { staticRoutes } from './static-routes';
  * install, or --store memory) never needs the native module.
  */
 async function sqliteStore(dataDir: string): Promise<StateStore> {
-  checkDataDir(dataDir);
   let mod: { SqliteStore: typeof SqliteStoreClass };
   try {
     mod = await import('../rtm-core/server/state/sqlite');
@@ -39,6 +38,7 @@ async function sqliteStore(dataDir: string): Promise<StateStore> {
     if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new ConfigError('--store sqlite needs the better-sqlite3 package: npm install better-sqlite3 (or use --store memory)');
     throw err;
   }
+  checkDataDir(dataDir);
   return new mod.SqliteStore(dataDir);
 }
 
