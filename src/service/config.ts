@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from '../rtm-core/protocol/limits';
 import { DEFAULT_RATES, DEFAULT_TIMINGS, type Rates, type Timings } from '../rtm-core/server/options';
+import { WEBHOOK_EVENTS, type WebhookTarget } from './webhooks/sender';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -23,6 +24,8 @@ export interface AppEntry {
   certificate?: string;
   /** The app server's credential for the REST API (HTTP Basic customerId:customerSecret); REST is off for the app without one. */
   rest?: { customerId: string; customerSecret: string };
+  /** POSTed on login, logout, channel join and leave (or the events listed). */
+  webhooks?: WebhookTarget;
 }
 
 export interface ServiceConfig {
@@ -83,6 +86,14 @@ const appEntry = z.strictObject({
     })
     .optional()
     .describe('credential of the app server for the REST API (HTTP Basic customerId:customerSecret); REST is off for the app without one'),
+  webhooks: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/, error: 'webhooks.url is an http:// or https:// URL' }),
+      secret: z.string().min(16, { error: 'webhooks.secret is at least 16 characters' }),
+      events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).optional(),
+    })
+    .optional()
+    .describe(`URL POSTed (signed with HMAC-SHA256 of "<timestamp>.<body>" with secret) on ${WEBHOOK_EVENTS.join(', ')} (or the events listed)`),
 });
 const whole = z.number().int().min(0);
 const rate = z.strictObject({ limit: whole, windowMs: z.number().int().min(1) });
@@ -414,7 +425,9 @@ export function exampleConfig(): Record<string, unknown> {
     const last = s.path[s.path.length - 1] as string;
     if (s.kind === 'apps') {
       t[last] = {
-        '0123456789abcdef0123456789abcdef': { certificate: 'fedcba9876543210fedcba9876543210', rest: { customerId: 'my-backend', customerSecret: 'change-me-to-a-long-random-secret' } },
+        '0123456789abcdef0123456789abcdef': { certificate: 'fedcba9876543210fedcba9876543210', rest: { customerId: 'my-backend', customerSecret: 'change-me-to-a-long-random-secret' },
+          webhooks: { url: 'https://backend.example.com/sig2rtm-events', secret: 'change-me-to-another-long-secret', events: [...WEBHOOK_EVENTS] },
+        },
         abcdefabcdefabcdefabcdefabcdef01: {},
       };
     }

@@ -23,6 +23,8 @@ import { createMetrics, type Metrics } from './metrics';
 import { restRoutes } from './rest/routes';
 import { opsRoutes } from './routes';
 import { VERSION } from './version';
+import { webhookObserver, webhookStore } from './webhooks/hooks';
+import { WebhookSender, type WebhookTarget, type WebhookTuning } from './webhooks/sender';
 import { checkDataDir, readTls } from './start-checks';
 import { staticRoutes } from './static-routes';
 
@@ -74,6 +76,8 @@ export interface Sig2rtm {
 export interface EmbedOptions extends ServiceExtras {
   /** WebSocket path. Default /rtm. */
   path?: string;
+  /** Webhook queue, retries and timeouts (defaults: DEFAULT_WEBHOOK_TUNING). */
+  webhookTuning?: Partial<WebhookTuning>;
 }
 
 /** The service's parts for a configuration already loaded (startService, and createSig2rtm in embed.ts). */
@@ -82,16 +86,19 @@ export async function mountService(config: ServiceConfig, options: EmbedOptions 
   const metrics = createMetrics(config.dev ? undefined : Object.keys(config.apps));
   let ready = false;
   if (config.dev) log.warn('DEVELOPMENT MODE: any appId may log in and tokens are NOT checked. Do not expose this server.');
+  const targets: Record<string, WebhookTarget> = {};
+  for (const [appId, app] of Object.entries(config.apps)) if (app.webhooks) targets[appId] = app.webhooks;
+  const webhooks = new WebhookSender(targets, metrics.registry, (err, context) => core.options.observer.fault?.('webhook', err, context), options.webhookTuning);
   const store = config.store === 'sqlite' ? await sqliteStore(config.dataDir) : new MemoryStore();
-  const core = new RtmCore({
+  const core: RtmCore = new RtmCore({
     ...(config.dev ? {} : { apps: config.apps }),
-    store,
+    store: Object.keys(targets).length > 0 ? webhookStore(store, webhooks) : store,
     limits: config.limits,
     rates: config.rates,
     timings: config.timings,
     offlineMessaging: config.offlineMessaging,
     maxBadFrames: config.maxBadFrames,
-    observer: combineObservers(metrics.observer, loggingObserver(log)),
+    observer: combineObservers(metrics.observer, loggingObserver(log), webhookObserver(webhooks)),
   });
   await core.start();
   metrics.attach(core);
@@ -140,6 +147,7 @@ export async function mountService(config: ServiceConfig, options: EmbedOptions 
         while (core.connectionCount > 0 && !expired) await new Promise((resolve) => setTimeout(resolve, 10));
         clearTimeout(bound);
         await core.close(); // closes the store: SQLite checkpoints and syncs
+        webhooks.close();
         await endpoint.close();
         log.info('stopped');
         log.flush();
