@@ -314,9 +314,16 @@ function checked(s: OptionSpec, value: unknown, raw: unknown, source: string): u
   const result = value === undefined ? undefined : s.schema.safeParse(value);
   if (result?.success) return result.data;
   const issue = result?.error.issues[0];
-  // Inside the app registry, say which app and what is wrong (an appId is not a secret).
-  const detail = s.kind === 'apps' && issue ? ` (at ${issue.path.map(String).join('.')}: ${issue.code === 'invalid_key' ? 'an appId is 32 characters [0-9A-Za-z]' : issue.message.replace(/^Invalid input: /, '')})` : '';
-  return fail(`${source}: ${MUST[s.kind]}${detail}, got ${shown(s, raw)}`);
+  return fail(`${source}: ${s.kind === 'apps' && issue ? appProblem(issue) : MUST[s.kind]}, got ${shown(s, raw)}`);
+}
+
+/** What is wrong inside the app registry, saying which app (an appId is not a secret; a certificate is). */
+function appProblem(issue: z.core.$ZodIssue): string {
+  const [id = '', field, ...rest] = issue.path.map(String);
+  if (issue.code === 'invalid_key') return `appId ${id} must be 32 characters [0-9A-Za-z]`;
+  if (field === 'certificate' && rest.length === 0) return `certificate of ${id} must be 32 characters [0-9A-Za-z]`;
+  if (field === undefined) return `app ${id} must be an object like {"certificate": "<certificate>"} (${issue.message.replace(/^Invalid input: /, '')})`;
+  return `app ${id}: ${[field, ...rest].join('.')}: ${issue.message.replace(/^Invalid input: /, '')}`;
 }
 
 function fail(message: string): never {

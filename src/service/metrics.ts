@@ -12,6 +12,8 @@ export interface Metrics {
   observer: CoreObserver;
   /** Gauges read from the core at scrape time. */
   attach(core: RtmCore): void;
+  /** Counters the admin console turns into rates. */
+  totals(): Promise<{ messages: number; logins: number }>;
 }
 
 /** Distinct appId labels at most; further apps (dev mode, refused logins with made-up appIds) count as "other". */
@@ -90,6 +92,10 @@ export function createMetrics(apps?: readonly string[]): Metrics {
     observer,
     attach(c) {
       core = c;
+    },
+    async totals() {
+      const sum = async (counter: client.Counter) => (await counter.get()).values.reduce((n, v) => n + v.value, 0);
+      return { messages: await sum(messages), logins: await sum(logins) };
     },
   };
 }

@@ -105,7 +105,7 @@ export async function mountService(config: ServiceConfig, options: EmbedOptions 
   const path = options.path ?? '/rtm';
   const endpoint = wsEndpoint(core, { path, maxFrameBytes: config.maxFrameBytes });
   const ops = opsRoutes({ core: () => core, metrics, adminToken: config.adminToken, ready: () => ready });
-  const files = staticRoutes({ demo: demoEnabled(config) });
+  const files = staticRoutes({ demo: demoEnabled(config), admin: config.adminToken !== undefined });
   const rest = restRoutes({ core: () => core, apps: config.apps, version: VERSION });
   const routes: Route = (req, res) => ops(req, res) || rest(req, res) || files(req, res) || (options.routes?.(req, res) ?? false);
   ready = true;

@@ -31,6 +31,11 @@ const DEMO: Record<string, Entry> = {
   '/favicon.ico': { file: ['demo', 'favicon.svg'], type: 'image/svg+xml' },
 };
 
+const ADMIN: Record<string, Entry> = {
+  '/admin/': { file: ['admin-console', 'index.html'], type: 'text/html; charset=utf-8' },
+  '/admin/console.js': { file: ['admin-console', 'console.js'], type: 'text/javascript' },
+};
+
 /** The package's root: the nearest folder up from this module with sig2rtm's package.json. */
 export function packageRoot(from = __dirname): string {
   let dir = from;
@@ -51,9 +56,9 @@ interface Cached {
   etag: string;
 }
 
-export function staticRoutes(options: { demo: boolean; root?: string }): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
+export function staticRoutes(options: { demo: boolean; admin: boolean; root?: string }): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   const root = options.root ?? packageRoot();
-  const files: Record<string, Entry> = options.demo ? { ...SDK, ...DEMO } : SDK;
+  const files: Record<string, Entry> = { ...SDK, ...(options.demo ? DEMO : {}), ...(options.admin ? ADMIN : {}) };
   const cache = new Map<string, Cached>();
   const load = (entry: Entry): Cached => {
     const file = path.join(root, ...entry.file);
