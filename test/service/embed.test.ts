@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import AgoraRTM, { type RtmClient } from '../../src/rtm';
-import { ConfigError, createSig2rtm } from '../../src/server';
+import { ConfigError, createServer, createSig2rtm } from '../../src/server';
 import { start as startHttp } from '../../examples/embed-http';
 import { start as startExpress } from '../../examples/embed-express';
 import { APP_ID, APP_ID_2, until, waitForEvent } from '../helpers/harness';
@@ -182,4 +182,9 @@ describe('the demo: only in development mode or with demo: true', () => {
     // The SDK is served either way.
     expect((await get(port, '/sdk/agora-rtm-sdk.js')).status).toBe(200);
   });
+});
+
+test('createServer({ server }) says how to attach to an existing server instead of ignoring it', async () => {
+  const existing = http.createServer();
+  await expect(createServer({ server: existing } as never)).rejects.toThrow(/createSig2rtm\(options\); rtm\.attach\(server\)/);
 });

@@ -36,6 +36,10 @@ export interface RtmServer {
 }
 
 export async function createServer(options: ServerOptions = {}): Promise<RtmServer> {
+  // ws users pass { server } by habit; ignoring it would listen on a second port without a word.
+  if ('server' in options || 'noServer' in options) {
+    throw new TypeError('createServer always listens on its own server; to use an existing one: const rtm = await createSig2rtm(options); rtm.attach(server)');
+  }
   const core = new RtmCore(options);
   await core.start();
   const path = options.path ?? '/rtm';
