@@ -11,11 +11,29 @@
   var call = null;
   var members = [];
 
+  /* What the legacy codes a person meets here mean (names from the SDK headers). */
+  var CODES = {
+    101: 'LOGOUT_E_USER: you logged out', 102: 'LOGOUT_E_NET: connection lost', 103: 'LOGOUT_E_KICKED: logged in elsewhere',
+    105: 'LOGOUT_E_TOKENEXPIRED: token expired', 201: 'LOGIN_E_NET: network error', 202: 'LOGIN_E_FAILED: login rejected',
+    204: 'LOGIN_E_TOKENEXPIRED: token expired', 206: 'LOGIN_E_TOKENWRONG: invalid token', 208: 'LOGIN_E_ALREADY_LOGIN: already logged in',
+    209: 'LOGIN_E_INVALID_USER: invalid account (1-64 characters, no quotes)'
+  };
+  function code(ecode) { return ecode + (CODES[ecode] ? ' (' + CODES[ecode] + ')' : ''); }
   function log(line) { $('log').textContent += line + '\n'; }
   function show(text) { var li = document.createElement('li'); li.textContent = text; $('messages').appendChild(li); }
   function enable(loggedIn) {
-    ['logout', 'check-peer', 'send-peer', 'call', 'join', 'send-channel', 'set-topic'].forEach(function (id) { $(id).disabled = !loggedIn; });
+    ['logout', 'check-peer', 'send-peer', 'call', 'join'].forEach(function (id) { $(id).disabled = !loggedIn; });
     $('login').disabled = loggedIn;
+    if (!loggedIn) inChannel(false);
+  }
+  /* Channel controls follow membership: one channel at a time, as the legacy web API allows. */
+  function inChannel(joined) {
+    ['leave', 'send-channel', 'set-topic'].forEach(function (id) { $(id).disabled = !joined; });
+    $('join').disabled = joined || !session || $('login').disabled === false;
+  }
+  /* Enter in a field clicks its button; a sent message's field is cleared. */
+  function onEnter(field, button) {
+    $(field).addEventListener('keydown', function (e) { if (e.key === 'Enter' && !$(button).disabled) $(button).click(); });
   }
   function renderMembers() {
     var ul = $('members');
@@ -50,11 +68,13 @@
       enable(true);
       log('onLoginSuccess ' + uid);
     };
-    session.onLoginFailed = function (ecode) { $('status').textContent = 'login failed ' + ecode; log('onLoginFailed ' + ecode); };
+    session.onLoginFailed = function (ecode) { $('status').textContent = 'login failed ' + code(ecode); log('onLoginFailed ' + ecode); };
     session.onLogout = function (ecode) {
-      $('status').textContent = 'logged out (' + ecode + ')';
+      $('status').textContent = 'logged out (' + code(ecode) + ')';
       enable(false);
       channel = null; members = []; renderMembers(); $('member-count').textContent = '0'; $('channel-state').textContent = '';
+      call = null; $('end-call').disabled = true; $('incoming').hidden = true; $('call-state').textContent = 'idle';
+      $('peer-online').textContent = '?';
       log('onLogout ' + ecode);
     };
     session.onMessageInstantReceive = function (account, uid, msg) { show(account + ' → me: ' + msg); };
@@ -66,22 +86,28 @@
       $('call-state').textContent = 'incoming from ' + c.peer;
     };
   };
-  $('logout').onclick = function () { session.logout(); };
+  $('logout').onclick = function () { if (session) session.logout(); };
   $('check-peer').onclick = function () {
     session.invoke('io.agora.signal.user_query_user_status', { account: $('peer').value.trim() }, function (err, resp) {
       $('peer-online').textContent = err ? 'error' : resp.status === 1 ? 'online' : 'offline';
     });
   };
+  /* An answer about one peer says nothing about the next: forget it when the field changes. */
+  $('peer').addEventListener('input', function () { $('peer-online').textContent = '?'; });
   $('send-peer').onclick = function () {
     var peer = $('peer').value.trim();
     var text = $('peer-msg').value;
+    if (!peer || text === '') return;
     session.messageInstantSend(peer, text, function (failed) { show('me → ' + peer + ': ' + text + (failed ? ' (failed)' : '')); });
+    $('peer-msg').value = '';
   };
   $('join').onclick = function () {
+    if (channel) return; // one channel at a time: Join is off until Leave
     channel = session.channelJoin($('channel').value.trim());
+    $('join').disabled = true;
     $('channel-state').textContent = 'joining…';
-    channel.onChannelJoined = function () { $('channel-state').textContent = 'joined ' + channel.name; $('leave').disabled = false; };
-    channel.onChannelJoinFailed = function (err) { $('channel-state').textContent = 'join failed: ' + err; };
+    channel.onChannelJoined = function () { $('channel-state').textContent = 'joined ' + channel.name; inChannel(true); };
+    channel.onChannelJoinFailed = function (err) { $('channel-state').textContent = 'join failed: ' + code(err); channel = null; inChannel(false); };
     channel.onChannelUserList = function (list) {
       members = list.map(function (p) { return p[0]; });
       renderMembers();
@@ -95,13 +121,23 @@
     };
   };
   $('leave').onclick = function () {
-    channel.channelLeave(function () {
+    if (!channel) return;
+    var leaving = channel;
+    channel = null;
+    inChannel(false);
+    $('join').disabled = true;
+    leaving.channelLeave(function () {
       $('channel-state').textContent = 'left';
-      members = []; renderMembers(); $('member-count').textContent = '0'; $('leave').disabled = true;
-      channel = null;
+      members = []; renderMembers(); $('member-count').textContent = '0';
+      inChannel(false);
     });
   };
-  $('send-channel').onclick = function () { if (channel) channel.messageChannelSend($('channel-msg').value, function () {}); };
+  $('send-channel').onclick = function () {
+    var text = $('channel-msg').value;
+    if (!channel || text === '') return;
+    channel.messageChannelSend(text, function () {});
+    $('channel-msg').value = '';
+  };
   $('set-topic').onclick = function () { if (channel) channel.channelSetAttr('topic', $('topic').value, function () { log('topic set'); }); };
   $('call').onclick = function () {
     var c = session.channelInviteUser2($('channel').value.trim(), $('peer').value.trim(), JSON.stringify({ from: 'demo' }));
@@ -111,5 +147,9 @@
   $('accept').onclick = function () { call.channelInviteAccept('ok'); $('incoming').hidden = true; $('call-state').textContent = 'in call with ' + call.peer; };
   $('refuse').onclick = function () { call.channelInviteRefuse('{"status":0}'); $('incoming').hidden = true; $('call-state').textContent = 'refused'; $('end-call').disabled = true; };
   $('end-call').onclick = function () { if (call) call.channelInviteEnd(''); $('incoming').hidden = true; };
+  onEnter('account', 'login');
+  onEnter('peer-msg', 'send-peer');
+  onEnter('channel-msg', 'send-channel');
+  onEnter('topic', 'set-topic');
   log('AgoraSig ' + signal.getSDKVersion() + ' (sig2rtm)');
 })();

@@ -19,6 +19,8 @@ JAVA_FILES=(/usr/bin/javac /usr/share/java/okhttp.jar /usr/share/java/okio.jar /
 [ -f /usr/include/nlohmann/json.hpp ] || need+=(nlohmann-json3-dev)
 [ -f /usr/include/openssl/ssl.h ] || need+=(libssl-dev)
 [ -x /usr/bin/valgrind ] || need+=(valgrind)
+# openssl: test/service/cli.test.ts makes TLS keys and certificates with it.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing system packages: ${need[*]}" >&2

@@ -3,6 +3,12 @@
  *
  *   const server = await createServer({ port: 0 });
  *   console.log(server.url); // ws://127.0.0.1:<port>/rtm
+ *
+ * or the full service in an existing http server / Express app:
+ *
+ *   const rtm = await createSig2rtm({ apps: { [appId]: { certificate } } });
+ *   app.use(rtm.handler);
+ *   rtm.attach(app.listen(8080));
  */
 
 export { createServer } from './rtm-core/server/ws-server';
@@ -24,3 +30,12 @@ export { attachGateway, DEFAULT_GATEWAY_PATH } from './gateway/gateway';
 export type { Gateway, GatewayOptions } from './gateway/gateway';
 export { GATEWAY_PROTOCOL_VERSION, DEFAULT_GATEWAY_LIMITS } from './gateway/protocol';
 export type { GatewayLimits } from './gateway/protocol';
+
+// The full service (store, logs, metrics, health, admin, SDK files) for an app's own server.
+export { createSig2rtm } from './service/embed';
+export type { Sig2rtmOptions } from './service/embed';
+export type { Sig2rtm, EmbedOptions, Route as HttpRoute } from './service/service';
+export { ConfigError } from './service/config';
+export { signWebhook, WEBHOOK_EVENTS, DEFAULT_WEBHOOK_TUNING } from './service/webhooks/sender';
+export type { WebhookEvent, WebhookEventType, WebhookTarget, WebhookTuning } from './service/webhooks/sender';
+export type { ServiceConfig, AppEntry, LogLevel, LogFormat } from './service/config';

@@ -35,8 +35,11 @@ export interface GatewayOptions extends Partial<GatewayLimits> {
   clock?: Clock;
 }
 
+/** Where the gateway mounts: a listening RtmServer, or the WebSocket router of an embedded service (no URL of its own). */
+export type GatewayHost = Pick<RtmServer, 'core' | 'mount'> & { readonly url?: string };
+
 export interface Gateway {
-  /** ws(s)://host:port/gateway */
+  /** ws(s)://host:port/gateway, or just the path when the host has no URL (embedded). */
   readonly url: string;
   /** Live sessions (attached or waiting for their client to resume). */
   readonly sessionCount: number;
@@ -45,7 +48,7 @@ export interface Gateway {
 }
 
 /** Mounts the legacy gateway on a running server. */
-export function attachGateway(server: RtmServer, options: GatewayOptions = {}): Gateway {
+export function attachGateway(server: GatewayHost, options: GatewayOptions = {}): Gateway {
   const path = options.path ?? DEFAULT_GATEWAY_PATH;
   const limits: GatewayLimits = {
     maxFrameBytes: options.maxFrameBytes ?? DEFAULT_GATEWAY_LIMITS.maxFrameBytes,
@@ -78,9 +81,10 @@ export function attachGateway(server: RtmServer, options: GatewayOptions = {}): 
     });
   }, { maxFrameBytes: limits.maxFrameBytes });
 
-  const base = server.url.replace(/\/[^/]*$/, '');
   return {
-    url: `${base}${path}`,
+    get url() {
+      return `${server.url?.replace(/\/[^/]*$/, '') ?? ''}${path}`;
+    },
     get sessionCount() {
       return sessions.size;
     },

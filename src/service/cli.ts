@@ -5,13 +5,13 @@
  */
 
 import { Command, Option } from 'commander';
-import { ConfigError, OPTION_SPECS, loadConfig } from './config';
+import { ConfigError, OPTION_SPECS, configJsonSchema, exampleConfig, loadConfig } from './config';
 import { mintToken, type TokenKind } from './mint-token';
 import { guardProcess } from './process-guard';
+import { VERSION } from './version';
 import { startService, type ServiceExtras } from './service';
 import { addToolCommands } from '../tools/cli-commands';
 
-const VERSION = '0.1.0';
 
 export interface CliIO {
   env: NodeJS.ProcessEnv;
@@ -38,14 +38,15 @@ export function buildProgram(io: CliIO): Command {
     .description('run the RTM server (WebSocket at /rtm, the native legacy SDK gateway at /gateway, /healthz, /readyz, /metrics, /admin)')
     .option('--config <file>', 'JSON configuration file (also SIG2RTM_CONFIG)');
   for (const s of OPTION_SPECS) {
-    const help = `${s.help} [env ${s.env}]`;
+    // Defaults are shown, not set: a commander default would override the file and the environment.
+    const help = `${s.help} (default: ${s.defaultText ?? 'none'}) [env ${s.env}]`;
     if (s.kind === 'bool') serve.addOption(new Option(`--${s.flag} [true|false]`, help));
     else if (s.kind === 'apps') serve.addOption(new Option(`--${s.flag} <appId[:certificate]>`, `${help} (repeatable)`).argParser(collect));
     else serve.addOption(new Option(`--${s.flag} <value>`, help));
   }
   serve.addHelpText(
     'after',
-    '\nPrecedence: flags > SIG2RTM_* environment > --config file > defaults.\nDefaults: host 127.0.0.1, port 8080, store sqlite in ./data, log level info.',
+    '\nPrecedence: flags > SIG2RTM_* environment > --config file > defaults.\nThe file holds the same options by their camelCase path (see sig2rtm.example.json, `sig2rtm config-example`\nand `sig2rtm config-schema`); a value of the wrong shape, or an unknown key, is an error.\nOn start, the WebSocket URL (and the demo URL) go to stderr; stdout carries only the logs.',
   );
   serve.action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
     const flags: Record<string, string | string[] | boolean | undefined> = {};
@@ -57,13 +58,25 @@ export function buildProgram(io: CliIO): Command {
     const config = loadConfig({ file: typeof opts.config === 'string' ? opts.config : undefined, env: io.env, flags });
     const service = await startService(config, io.extras);
     guardProcess(service.server.core.options.observer);
-    io.stdout(`sig2rtm listening on ${service.url}`);
     const stop = () => {
       void service.shutdown().then(() => io.exit(0));
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // Printed once the signals are handled: whoever waits for this line may stop the server at once.
+    // stdout is for the JSON logs only (so `| jq` works); the start lines are for people.
+    if (service.demoUrl) io.stderr(`sig2rtm demo at ${service.demoUrl}`);
+    io.stderr(`sig2rtm listening on ${service.url}`);
   });
+
+  program
+    .command('config-schema')
+    .description('print the JSON Schema of the configuration file')
+    .action(() => io.stdout(JSON.stringify(configJsonSchema(), null, 2)));
+  program
+    .command('config-example')
+    .description('print an example configuration file: every option at its default')
+    .action(() => io.stdout(JSON.stringify(exampleConfig(), null, 2)));
 
   program
     .command('token')

@@ -1,26 +1,44 @@
 /**
- * The server's configuration: one table of options, read from a JSON file, then `SIG2RTM_*`
- * environment variables, then command-line flags (each overriding the one before). Every limit,
- * rate and timing of the core is an option, generated from the core's own defaults so that the
- * two cannot drift apart. Any invalid value stops start-up with a message naming the option.
+ * The server's configuration: one schema (zod) that every source goes through. A JSON file, then
+ * `SIG2RTM_*` environment variables, then command-line flags (each overriding the one before); the
+ * `--help` text, the JSON Schema of the file (`sig2rtm config-schema`) and the documented example
+ * file (sig2rtm.example.json) come from the same table. Every limit, rate and timing of the core
+ * is an option, generated from the core's own defaults so that the two cannot drift apart. A value
+ * of the wrong shape stops start-up with a message naming the option: nothing is ever ignored or
+ * coerced from a file ("dev": "yes" is an error, and so is an app given as a bare string).
  */
 
 import fs from 'node:fs';
+import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from '../rtm-core/protocol/limits';
 import { DEFAULT_RATES, DEFAULT_TIMINGS, type Rates, type Timings } from '../rtm-core/server/options';
+import { WEBHOOK_EVENTS, type WebhookTarget } from './webhooks/sender';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export interface AppEntry {
+  /** With a certificate, logins need a valid token; without, any token or none. */
+  certificate?: string;
+  /** The app server's credential for the REST API (HTTP Basic customerId:customerSecret); REST is off for the app without one. */
+  rest?: { customerId: string; customerSecret: string };
+  /** POSTed on login, logout, channel join and leave (or the events listed). */
+  webhooks?: WebhookTarget;
+}
 
 export interface ServiceConfig {
   host: string;
   port: number;
   tlsKey: string | undefined;
   tlsCert: string | undefined;
-  /** appId → certificate ('' = no certificate: any token or none). */
-  apps: Record<string, { certificate?: string }>;
+  /** appId → its settings. */
+  apps: Record<string, AppEntry>;
   /** Any appId, no tokens. For development only. */
   dev: boolean;
+  /** Serve the demo app at `/` (on by default with --dev). */
+  demo: boolean | undefined;
   store: 'sqlite' | 'memory';
   dataDir: string;
   /** Redis URL: several nodes share their state and deliver across each other (--store is then unused). */
@@ -30,6 +48,7 @@ export interface ServiceConfig {
   /** A node's lease in Redis: its users go OFFLINE within about 1.5x this after it crashes. */
   nodeLeaseMs: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   /** Bearer token for /admin; the admin API is off without one. */
   adminToken: string | undefined;
   offlineMessaging: boolean;
@@ -45,9 +64,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Kind = 'int' | 'bool' | 'string' | 'rate' | 'level' | 'store' | 'apps';
+type Kind = 'int' | 'port' | 'bool' | 'string' | 'rate' | 'level' | 'format' | 'store' | 'apps';
 
-/** One configurable value: where it lives in ServiceConfig and how each source names it. */
+/** One configurable value: where it lives in ServiceConfig, its schema, and how each source names it. */
 export interface OptionSpec {
   path: readonly string[];
   kind: Kind;
@@ -56,44 +75,141 @@ export interface OptionSpec {
   flag: string;
   /** Environment variable, e.g. SIG2RTM_PORT. */
   env: string;
+  /** The value as a JSON file holds it. */
+  schema: z.ZodType;
+  /** The default as --help shows it; undefined when the option is off by default. */
+  defaultText: string | undefined;
 }
+
+const ID_CHARS = /^[0-9A-Za-z]{32}$/;
+const appId = z.string().regex(ID_CHARS, { error: 'an appId is 32 characters [0-9A-Za-z]' });
+const appEntry = z.strictObject({
+  certificate: z.string().regex(ID_CHARS, { error: 'a certificate is 32 characters [0-9A-Za-z]' }).optional(),
+  rest: z
+    .strictObject({
+      customerId: z.string().regex(/^[\x21-\x39\x3b-\x7e]{1,128}$/, { error: 'customerId is 1-128 printable characters without ":"' }),
+      customerSecret: z.string().regex(/^[\x21-\x7e]{16,256}$/, { error: 'customerSecret is 16-256 printable characters' }),
+    })
+    .optional()
+    .describe('credential of the app server for the REST API (HTTP Basic customerId:customerSecret); REST is off for the app without one'),
+  webhooks: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/, error: 'webhooks.url is an http:// or https:// URL' }),
+      secret: z.string().min(16, { error: 'webhooks.secret is at least 16 characters' }),
+      events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).optional(),
+    })
+    .optional()
+    .describe(`URL POSTed (signed with HMAC-SHA256 of "<timestamp>.<body>" with secret) on ${WEBHOOK_EVENTS.join(', ')} (or the events listed)`),
+});
+const whole = z.number().int().min(0);
+const rate = z.strictObject({ limit: whole, windowMs: z.number().int().min(1) });
+
+const SCHEMAS: Record<Kind, z.ZodType> = {
+  int: whole,
+  port: whole.max(65535),
+  bool: z.boolean(),
+  string: z.string().min(1),
+  rate,
+  level: z.enum(LOG_LEVELS),
+  format: z.enum(LOG_FORMATS),
+  store: z.enum(['sqlite', 'memory']),
+  apps: z.record(appId, appEntry),
+};
+
+/** What a value of each kind must be, as error messages say it. */
+const MUST: Record<Kind, string> = {
+  int: 'must be a whole number >= 0',
+  port: 'must be a port number 0-65535',
+  bool: 'must be true or false',
+  string: 'must be a non-empty string',
+  rate: 'must be {"limit": n, "windowMs": n > 0} in a file, "limit/windowMs" (e.g. 180/3000) in a flag or variable',
+  level: `must be one of ${LOG_LEVELS.join(', ')}`,
+  format: `must be one of ${LOG_FORMATS.join(', ')}`,
+  store: 'must be sqlite or memory',
+  apps: 'must be {"<appId>": {"certificate": "<certificate>"}} in a file, appId[:certificate] (comma-separated) in a flag or variable',
+};
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const envName = (flag: string) => `SIG2RTM_${flag.replace(/-/g, '_').toUpperCase()}`;
 
-function spec(path: readonly string[], kind: Kind, help: string, flag = path.map(kebab).join('-')): OptionSpec {
-  return { path, kind, help, flag, env: envName(flag) };
+export function defaultConfig(): ServiceConfig {
+  return {
+    host: '127.0.0.1',
+    port: 8080,
+    tlsKey: undefined,
+    tlsCert: undefined,
+    apps: {},
+    dev: false,
+    demo: undefined,
+    store: 'sqlite',
+    dataDir: './data',
+    redis: undefined,
+    redisPrefix: 'sig2rtm:',
+    nodeLeaseMs: 10_000,
+    logLevel: 'info',
+    logFormat: 'json',
+    adminToken: undefined,
+    offlineMessaging: true,
+    maxFrameBytes: 256 * 1024,
+    maxBadFrames: 20,
+    shutdownTimeoutMs: 10_000,
+    limits: structuredClone(DEFAULT_LIMITS),
+    timings: { ...DEFAULT_TIMINGS },
+    rates: structuredClone(DEFAULT_RATES),
+  };
+}
+
+function getPath(source: unknown, path: readonly string[]): unknown {
+  let v = source;
+  for (const p of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v;
+}
+
+function defaultText(kind: Kind, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (kind === 'rate') {
+    const r = value as { limit: number; windowMs: number };
+    return `${r.limit}/${r.windowMs}`;
+  }
+  if (kind === 'apps') return 'none';
+  return JSON.stringify(value).replace(/^"|"$/g, '');
+}
+
+function spec(path: readonly string[], kind: Kind, help: string, flag = path.map(kebab).join('-'), shownDefault?: string): OptionSpec {
+  return { path, kind, help, flag, env: envName(flag), schema: SCHEMAS[kind], defaultText: shownDefault ?? defaultText(kind, getPath(defaultConfig(), path)) };
 }
 
 const BASE: OptionSpec[] = [
   spec(['host'], 'string', 'interface to listen on'),
-  spec(['port'], 'int', 'port to listen on (0 picks a free one)'),
+  spec(['port'], 'port', 'port to listen on (0 picks a free one)'),
   spec(['tlsKey'], 'string', 'TLS private key file (PEM); with --tls-cert serves wss:// and https://'),
   spec(['tlsCert'], 'string', 'TLS certificate file (PEM)'),
   spec(['apps'], 'apps', 'app registry: appId[:certificate], comma-separated (repeatable flag --app)', 'app'),
   spec(['dev'], 'bool', 'development mode: any appId may log in and tokens are not checked'),
+  spec(['demo'], 'bool', 'serve the demo app at / (default: on with --dev, off otherwise)', 'demo', 'same as --dev'),
   spec(['store'], 'store', 'where state lives: sqlite (durable, in --data-dir) or memory'),
   spec(['dataDir'], 'string', 'directory of the SQLite database'),
   spec(['redis'], 'string', 'Redis URL (redis://host:port): run as one node of several sharing state through Redis; --store is then unused'),
-  spec(['redisPrefix'], 'string', 'prefix of Redis keys and pub/sub channels (default sig2rtm:)'),
-  spec(['nodeLeaseMs'], 'int', "with --redis: a crashed node's users go OFFLINE within about 1.5x this, ms (default 10000)"),
+  spec(['redisPrefix'], 'string', 'prefix of Redis keys and pub/sub channels'),
+  spec(['nodeLeaseMs'], 'int', "with --redis: a crashed node's users go OFFLINE within about 1.5x this, ms"),
   spec(['logLevel'], 'level', `log level: ${LOG_LEVELS.join(', ')}`),
-  spec(['adminToken'], 'string', 'bearer token for the /admin API (off without one)'),
+  spec(['logFormat'], 'format', 'log format on stdout: json (one object a line) or pretty (for people)'),
+  spec(['adminToken'], 'string', 'bearer token for the /admin API and console (off without one)', 'admin-token', 'none: admin off'),
   spec(['offlineMessaging'], 'bool', 'cache messages sent with enableOfflineMessaging for offline users'),
   spec(['maxFrameBytes'], 'int', 'largest WebSocket frame accepted, bytes'),
   spec(['maxBadFrames'], 'int', 'bad frames a connection may send before it is closed'),
-  spec(['shutdownTimeoutMs'], 'int', 'on SIGTERM, exit after at most this long'),
+  spec(['shutdownTimeoutMs'], 'int', 'on SIGTERM, exit after at most this long, ms'),
 ];
 
 function limitSpecs(): OptionSpec[] {
   const out: OptionSpec[] = [];
+  const words = (s: string) => kebab(s).replace(/-/g, ' ');
   for (const [k, v] of Object.entries(DEFAULT_LIMITS)) {
-    if (typeof v === 'number') out.push(spec(['limits', k], 'int', `limit: ${kebab(k).replace(/-/g, ' ')} (default ${v})`, `limit-${kebab(k)}`));
-    else {
-      for (const [sub, d] of Object.entries(v)) {
-        out.push(spec(['limits', k, sub], 'int', `limit: ${kebab(k).replace(/-/g, ' ')} ${kebab(sub).replace(/-/g, ' ')} (default ${d})`, `limit-${kebab(k)}-${kebab(sub)}`));
-      }
-    }
+    if (typeof v === 'number') out.push(spec(['limits', k], 'int', `limit: ${words(k)}`, `limit-${kebab(k)}`));
+    else for (const sub of Object.keys(v)) out.push(spec(['limits', k, sub], 'int', `limit: ${words(k)} ${words(sub)}`, `limit-${kebab(k)}-${kebab(sub)}`));
   }
   return out;
 }
@@ -136,81 +252,35 @@ const RATE_HELP = {
 export const OPTION_SPECS: readonly OptionSpec[] = [
   ...BASE,
   ...limitSpecs(),
-  ...(Object.keys(DEFAULT_TIMINGS) as (keyof typeof DEFAULT_TIMINGS)[]).map((k) =>
-    spec(['timings', k], 'int', `${TIMING_HELP[k]}, ms (default ${DEFAULT_TIMINGS[k]})`, `timing-${kebab(k)}`),
-  ),
-  ...(Object.keys(DEFAULT_RATES) as (keyof typeof DEFAULT_RATES)[]).map((k) =>
-    spec(['rates', k], 'rate', `per-client limit on ${RATE_HELP[k]}, as calls/windowMs (default ${DEFAULT_RATES[k].limit}/${DEFAULT_RATES[k].windowMs})`, `rate-${kebab(k)}`),
-  ),
+  ...(Object.keys(DEFAULT_TIMINGS) as (keyof typeof DEFAULT_TIMINGS)[]).map((k) => spec(['timings', k], 'int', `${TIMING_HELP[k]}, ms`, `timing-${kebab(k)}`)),
+  ...(Object.keys(DEFAULT_RATES) as (keyof typeof DEFAULT_RATES)[]).map((k) => spec(['rates', k], 'rate', `per-client limit on ${RATE_HELP[k]}, as calls/windowMs`, `rate-${kebab(k)}`)),
 ];
 
-export function defaultConfig(): ServiceConfig {
-  return {
-    host: '127.0.0.1',
-    port: 8080,
-    tlsKey: undefined,
-    tlsCert: undefined,
-    apps: {},
-    dev: false,
-    store: 'sqlite',
-    dataDir: './data',
-    redis: undefined,
-    redisPrefix: 'sig2rtm:',
-    nodeLeaseMs: 10_000,
-    logLevel: 'info',
-    adminToken: undefined,
-    offlineMessaging: true,
-    maxFrameBytes: 256 * 1024,
-    maxBadFrames: 20,
-    shutdownTimeoutMs: 10_000,
-    limits: structuredClone(DEFAULT_LIMITS),
-    timings: { ...DEFAULT_TIMINGS },
-    rates: structuredClone(DEFAULT_RATES),
-  };
-}
-
-/** Parses one raw value for `spec`, or throws a ConfigError naming the option as `source` calls it. */
-function parseValue(s: OptionSpec, raw: unknown, source: string): unknown {
-  const fail = (why: string) => new ConfigError(`${source}: ${why}, got ${shown(s, raw)}`);
-  switch (s.kind) {
-    case 'int': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-      if (!Number.isSafeInteger(n) || n < 0) throw fail('must be a whole number >= 0');
-      if (s.path[0] === 'port' && n > 65535) throw fail('must be a port number 0-65535');
-      return n;
-    }
-    case 'bool':
-      if (typeof raw === 'boolean') return raw;
-      if (raw === 'true' || raw === '1' || raw === 'yes') return true;
-      if (raw === 'false' || raw === '0' || raw === 'no') return false;
-      throw fail('must be true or false');
-    case 'string':
-      if (typeof raw !== 'string' || raw === '') throw fail('must be a non-empty string');
-      return raw;
-    case 'level':
-      if (!LOG_LEVELS.includes(raw as LogLevel)) throw fail(`must be one of ${LOG_LEVELS.join(', ')}`);
-      return raw;
-    case 'store':
-      if (raw !== 'sqlite' && raw !== 'memory') throw fail('must be sqlite or memory');
-      return raw;
-    case 'rate': {
-      if (typeof raw === 'object' && raw !== null) {
-        const r = raw as { limit?: unknown; windowMs?: unknown };
-        if (Number.isSafeInteger(r.limit) && Number.isSafeInteger(r.windowMs) && (r.limit as number) >= 0 && (r.windowMs as number) > 0) {
-          return { limit: r.limit, windowMs: r.windowMs };
-        }
-        throw fail('must be {limit, windowMs} or "limit/windowMs"');
-      }
-      const m = typeof raw === 'string' ? /^(\d+)\/(\d+)$/.exec(raw.trim()) : null;
-      if (!m || Number(m[2]) === 0) throw fail('must be "limit/windowMs", e.g. 180/3000');
-      return { limit: Number(m[1]), windowMs: Number(m[2]) };
-    }
-    case 'apps':
-      return parseApps(raw, fail);
+/** The configuration file's schema: every option at its path, every object strict (a typo is an error). */
+function fileSchema(): z.ZodType {
+  type Tree = { [key: string]: Tree | OptionSpec };
+  const isSpec = (v: Tree | OptionSpec): v is OptionSpec => typeof v.flag === 'string' && 'schema' in v;
+  const tree: Tree = {};
+  for (const s of OPTION_SPECS) {
+    let t = tree;
+    for (const p of s.path.slice(0, -1)) t = (t[p] ??= {}) as Tree;
+    t[s.path[s.path.length - 1] as string] = s;
   }
+  const build = (t: Tree, top: boolean): z.ZodType => {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [k, v] of Object.entries(t)) shape[k] = (isSpec(v) ? v.schema.describe(v.help) : build(v, false)).optional();
+    // "$schema" lets editors find the JSON Schema (sig2rtm config-schema > sig2rtm.schema.json).
+    if (top) shape.$schema = z.string().optional();
+    return z.strictObject(shape);
+  };
+  return build(tree, true);
 }
+export const CONFIG_FILE_SCHEMA = fileSchema();
 
-const APP_ID = /^[0-9A-Za-z]{32}$/;
+/** The JSON Schema of the configuration file, for editors and for checking files outside sig2rtm. */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(CONFIG_FILE_SCHEMA, { target: 'draft-2020-12' });
+}
 
 /**
  * A raw value as an error message may show it: certificates and the admin token never appear on
@@ -223,99 +293,137 @@ function shown(s: OptionSpec, raw: unknown): string {
     const [id, ...rest] = String(item).trim().split(':');
     return rest.length > 0 ? `${id ?? ''}:(certificate hidden)` : (id ?? '');
   };
-  if (Array.isArray(raw)) return JSON.stringify(raw.map(hide));
   if (typeof raw === 'string') return JSON.stringify(raw.split(',').map(hide).join(','));
-  if (typeof raw === 'object' && raw !== null) return `{${Object.keys(raw).map((k) => JSON.stringify(k)).join(', ')}} (certificates hidden)`;
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return `{${Object.keys(raw).map((k) => JSON.stringify(k)).join(', ')}} (certificates hidden)`;
   return '(hidden)';
 }
 
-function parseApps(raw: unknown, fail: (why: string) => ConfigError): Record<string, { certificate?: string }> {
-  const out: Record<string, { certificate?: string }> = {};
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
-      if (!APP_ID.test(id)) throw fail(`appId ${id} must be 32 characters [0-9A-Za-z]`);
-      const cert = (v as { certificate?: unknown } | null)?.certificate;
-      if (cert !== undefined && (typeof cert !== 'string' || !/^[0-9A-Za-z]{32}$/.test(cert))) throw fail(`certificate of ${id} must be 32 characters [0-9A-Za-z]`);
-      out[id] = cert ? { certificate: cert } : {};
+/** A flag's or variable's text as the JSON value the schema checks, or undefined when it cannot be one. */
+function fromText(s: OptionSpec, text: string): unknown {
+  const t = text.trim();
+  switch (s.kind) {
+    case 'int':
+    case 'port':
+      return /^\d+$/.test(t) ? Number(t) : undefined;
+    case 'bool':
+      return ({ true: true, '1': true, yes: true, false: false, '0': false, no: false } as Record<string, boolean>)[t];
+    case 'rate': {
+      const m = /^(\d+)\/(\d+)$/.exec(t);
+      return m ? { limit: Number(m[1]), windowMs: Number(m[2]) } : undefined;
     }
-    return out;
+    case 'apps': {
+      const out: Record<string, AppEntry> = {};
+      for (const item of t.split(',')) {
+        const [id = '', cert, ...extra] = item.trim().split(':');
+        if (extra.length > 0) return undefined;
+        out[id] = cert ? { certificate: cert } : {};
+      }
+      return out;
+    }
+    default:
+      return text;
   }
-  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
-  if (!items) throw fail('must be appId[:certificate], comma-separated');
-  for (const item of items) {
-    const [id, cert, ...extra] = String(item).trim().split(':');
-    if (!id || !APP_ID.test(id)) throw fail(`appId ${id ?? ''} must be 32 characters [0-9A-Za-z]`);
-    if (extra.length > 0) throw fail(`${id}: must be appId[:certificate]`);
-    if (cert !== undefined && cert !== '' && !/^[0-9A-Za-z]{32}$/.test(cert)) throw fail(`certificate of ${id} must be 32 characters [0-9A-Za-z]`);
-    out[id] = cert ? { certificate: cert } : {};
-  }
-  return out;
+}
+
+/** Checks one value against its option's schema; throws a ConfigError naming the option as `source` spells it. */
+function checked(s: OptionSpec, value: unknown, raw: unknown, source: string): unknown {
+  const result = value === undefined ? undefined : s.schema.safeParse(value);
+  if (result?.success) return result.data;
+  const issue = result?.error.issues[0];
+  return fail(`${source}: ${s.kind === 'apps' && issue ? appProblem(issue) : MUST[s.kind]}, got ${shown(s, raw)}`);
+}
+
+/** What is wrong inside the app registry, saying which app (an appId is not a secret; a certificate is). */
+function appProblem(issue: z.core.$ZodIssue): string {
+  const [id = '', field, ...rest] = issue.path.map(String);
+  if (issue.code === 'invalid_key') return `appId ${id} must be 32 characters [0-9A-Za-z]`;
+  if (field === 'certificate' && rest.length === 0) return `certificate of ${id} must be 32 characters [0-9A-Za-z]`;
+  if (field === undefined) return `app ${id} must be an object like {"certificate": "<certificate>"} (${issue.message.replace(/^Invalid input: /, '')})`;
+  return `app ${id}: ${[field, ...rest].join('.')}: ${issue.message.replace(/^Invalid input: /, '')}`;
+}
+
+function fail(message: string): never {
+  throw new ConfigError(message);
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown, merge: boolean): void {
   let t = target;
   for (const p of path.slice(0, -1)) t = t[p] as Record<string, unknown>;
   const last = path[path.length - 1] as string;
-  if (merge && typeof value === 'object' && value !== null && typeof t[last] === 'object') Object.assign(t[last] as object, value);
+  if (merge) Object.assign(t[last] as object, value);
   else t[last] = value;
 }
 
-function getPath(source: Record<string, unknown>, path: readonly string[]): unknown {
-  let v: unknown = source;
-  for (const p of path) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<string, unknown>)[p];
+function readFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
   }
-  return v;
+  return checkObject(parsed, `config file ${file}`);
+}
+
+/** A whole configuration object (a file's content, or the options given to createSig2rtm), checked against the schema. */
+function checkObject(parsed: unknown, source: string): Record<string, unknown> {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${source}: must hold a JSON object`);
+  const result = CONFIG_FILE_SCHEMA.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0] as z.core.$ZodIssue;
+    const at = issue.path.map(String);
+    const owner = OPTION_SPECS.find((s) => s.path.every((p, i) => at[i] === p));
+    if (owner) checked(owner, getPath(parsed, owner.path), getPath(parsed, owner.path), `${source}: ${owner.path.join('.')}`);
+    // Not inside an option: an unknown key, or a group (limits, timings, rates) that is not an object.
+    if (issue.code === 'unrecognized_keys') fail(`${source}: unknown option ${issue.keys.map((k) => [...at, k].join('.')).join(', ')}`);
+    fail(`${source}: ${at.join('.')} must be an object of options, got ${JSON.stringify(getPath(parsed, at))}`);
+  }
+  return parsed as Record<string, unknown>;
 }
 
 /**
  * Builds the configuration: defaults, then the JSON file, then the environment, then the flags
  * (flag values as strings keyed by OptionSpec.flag; `app` may repeat).
  */
-export function loadConfig(input: { file?: string; env: NodeJS.ProcessEnv; flags: Record<string, string | string[] | boolean | undefined> }): ServiceConfig {
+export function loadConfig(input: {
+  file?: string;
+  /** Options as an object of the file's shape (the library's createSig2rtm), named `objectSource` in errors. */
+  object?: unknown;
+  objectSource?: string;
+  env: NodeJS.ProcessEnv;
+  flags: Record<string, string | string[] | boolean | undefined>;
+}): ServiceConfig {
   const config = defaultConfig() as unknown as Record<string, unknown>;
   /** How the source that set each option (by flag name) spells it, for errors that involve several. */
   const from: Record<string, string> = {};
   const file = input.file ?? input.env.SIG2RTM_CONFIG;
-  if (file !== undefined && file !== '') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
-    }
-    if (typeof parsed !== 'object' || parsed === null) throw new ConfigError(`config file ${file}: must hold a JSON object`);
-    // Every key, nested ones included, must be an option: a typo must not be ignored silently.
-    const leaves = new Set(OPTION_SPECS.map((s) => s.path.join('.')));
-    const groups = new Set(OPTION_SPECS.flatMap((s) => s.path.slice(1).map((_, i) => s.path.slice(0, i + 1).join('.'))));
-    const check = (obj: object, prefix: string): void => {
-      for (const [key, v] of Object.entries(obj)) {
-        const at = prefix + key;
-        if (groups.has(at)) {
-          if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`config file ${file}: ${at} must be an object, got ${JSON.stringify(v)}`);
-          check(v as object, `${at}.`);
-        } else if (!leaves.has(at)) throw new ConfigError(`config file ${file}: unknown option ${at}`);
-      }
-    };
-    check(parsed, '');
+  const objects: [Record<string, unknown>, string][] = [];
+  if (file !== undefined && file !== '') objects.push([readFile(file), `config file ${file}`]);
+  if (input.object !== undefined) objects.push([checkObject(input.object, input.objectSource ?? 'options'), input.objectSource ?? 'options']);
+  for (const [parsed, source] of objects) {
     for (const s of OPTION_SPECS) {
-      const v = getPath(parsed as Record<string, unknown>, s.path);
-      if (v !== undefined) setPath(config, s.path, parseValue(s, v, (from[s.flag] = `config file ${file}: ${s.path.join('.')}`)), s.kind === 'apps');
+      const v = getPath(parsed, s.path);
+      if (v === undefined) continue;
+      from[s.flag] = `${source}: ${s.path.join('.')}`;
+      setPath(config, s.path, structuredClone(v), s.kind === 'apps');
     }
   }
   for (const s of OPTION_SPECS) {
     const v = input.env[s.env];
-    if (v !== undefined && v !== '') setPath(config, s.path, parseValue(s, v, (from[s.flag] = s.env)), s.kind === 'apps');
+    if (v === undefined || v === '') continue;
+    setPath(config, s.path, checked(s, fromText(s, v), v, (from[s.flag] = s.env)), s.kind === 'apps');
   }
   for (const s of OPTION_SPECS) {
     const v = input.flags[s.flag];
     if (v === undefined) continue;
-    const raw = s.kind === 'bool' && v === true ? 'true' : Array.isArray(v) ? v.join(',') : v;
-    setPath(config, s.path, parseValue(s, raw, (from[s.flag] = `--${s.flag}`)), s.kind === 'apps');
+    const text = s.kind === 'bool' && v === true ? 'true' : Array.isArray(v) ? v.join(',') : String(v);
+    setPath(config, s.path, checked(s, fromText(s, text), text, (from[s.flag] = `--${s.flag}`)), s.kind === 'apps');
   }
   const c = config as unknown as ServiceConfig;
   const name = (flag: string) => from[flag] ?? `--${flag}`;
+  if (input.object !== undefined) {
+    // Embedded, the app's own server listens: options about listening would be silently ignored.
+    for (const flag of ['host', 'port', 'tls-key', 'tls-cert']) if (from[flag]?.startsWith(input.objectSource ?? 'options')) throw new ConfigError(`${name(flag)}: not used when sig2rtm is embedded (your server listens; pass TLS to it)`);
+  }
   if ((c.tlsKey === undefined) !== (c.tlsCert === undefined)) throw new ConfigError(`${name(c.tlsKey === undefined ? 'tls-cert' : 'tls-key')}: needs ${c.tlsKey === undefined ? '--tls-key' : '--tls-cert'} as well (--tls-key and --tls-cert go together)`);
   for (const [flag, f] of [['tls-key', c.tlsKey], ['tls-cert', c.tlsCert]] as const) if (f !== undefined && !fs.existsSync(f)) throw new ConfigError(`${name(flag)}: TLS file not found: ${f}`);
   if (!c.dev && Object.keys(c.apps).length === 0) throw new ConfigError('no app configured: pass --app <appId[:certificate]> (or --dev for development)');
@@ -325,4 +433,33 @@ export function loadConfig(input: { file?: string; env: NodeJS.ProcessEnv; flags
     throw new ConfigError(`${name('timing-unreachable-after-ms')} (${c.timings.unreachableAfterMs}) must be below ${name('timing-offline-after-ms')} (${c.timings.offlineAfterMs})`);
   }
   return c;
+}
+
+/** Whether the demo app is served: --demo when given, else with --dev. */
+export function demoEnabled(c: ServiceConfig): boolean {
+  return c.demo ?? c.dev;
+}
+
+/** The documented example file: every option at its default, and one app of each kind. */
+export function exampleConfig(): Record<string, unknown> {
+  const out: Record<string, unknown> = { $schema: './sig2rtm.schema.json' };
+  const d = defaultConfig();
+  for (const s of OPTION_SPECS) {
+    let t = out;
+    for (const p of s.path.slice(0, -1)) t = (t[p] ??= {}) as Record<string, unknown>;
+    const last = s.path[s.path.length - 1] as string;
+    if (s.kind === 'apps') {
+      t[last] = {
+        '0123456789abcdef0123456789abcdef': { certificate: 'fedcba9876543210fedcba9876543210', rest: { customerId: 'my-backend', customerSecret: 'change-me-to-a-long-random-secret' },
+          webhooks: { url: 'https://backend.example.com/sig2rtm-events', secret: 'change-me-to-another-long-secret', events: [...WEBHOOK_EVENTS] },
+        },
+        abcdefabcdefabcdefabcdefabcdef01: {},
+      };
+    }
+    else {
+      const v = getPath(d, s.path);
+      if (v !== undefined) t[last] = v;
+    }
+  }
+  return out;
 }

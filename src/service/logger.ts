@@ -4,13 +4,16 @@
  */
 
 import pino from 'pino';
+import pretty from 'pino-pretty';
 import type { CoreObserver } from '../rtm-core/server/observer';
-import type { LogLevel } from './config';
+import type { LogFormat, LogLevel } from './config';
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
-  return pino({ name: 'sig2rtm', level }, destination);
+/** JSON lines (the default), or pino-pretty's coloured lines for people (`--log-format pretty`). */
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
+  const out = format === 'pretty' ? pretty({ destination: destination ?? 1, sync: true, colorize: destination === undefined && process.stdout.isTTY }) : destination;
+  return pino({ name: 'sig2rtm', level }, out);
 }
 
 export function loggingObserver(log: Logger): CoreObserver {

@@ -15,13 +15,36 @@ export interface Metrics {
   attach(core: RtmCore): void;
   /** With --redis: Redis health and cross-node traffic, read at scrape time. */
   attachRedis(stats: RedisStats): void;
+  /** Counters the admin console turns into rates. */
+  totals(): Promise<{ messages: number; logins: number }>;
 }
 
-export function createMetrics(): Metrics {
+/** Distinct appId labels at most; further apps (dev mode, refused logins with made-up appIds) count as "other". */
+export const MAX_APP_LABELS = 100;
+
+/**
+ * The appId as a metric label: configured apps by name; in development mode the first
+ * MAX_APP_LABELS seen. A login refused for an unknown appId never creates a series of its own,
+ * so no client can grow the registry without bound.
+ */
+function appLabeller(known: ReadonlySet<string> | undefined): (appId: string, accepted: boolean) => string {
+  const seen = new Set<string>();
+  return (appId, accepted) => {
+    if (known) return known.has(appId) ? appId : 'other';
+    if (seen.has(appId)) return appId;
+    if (!accepted || seen.size >= MAX_APP_LABELS) return 'other';
+    seen.add(appId);
+    return appId;
+  };
+}
+
+/** `apps`: the configured appIds (undefined in development mode, where any appId may log in). */
+export function createMetrics(apps?: readonly string[]): Metrics {
+  const app = appLabeller(apps && new Set(apps));
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'sig2rtm_' });
   const connections = new client.Gauge({ name: 'sig2rtm_connections', help: 'Open client connections', registers: [registry] });
-  const logins = new client.Counter({ name: 'sig2rtm_logins_total', help: 'Logins by result (ok, resumed, or the error code)', labelNames: ['result'], registers: [registry] });
+  const logins = new client.Counter({ name: 'sig2rtm_logins_total', help: 'Logins by appId and result (ok, resumed, or the error code)', labelNames: ['app', 'result'], registers: [registry] });
   const requests = new client.Counter({ name: 'sig2rtm_requests_total', help: 'Requests by type and result (ok or the error code)', labelNames: ['type', 'result'], registers: [registry] });
   const messages = new client.Counter({ name: 'sig2rtm_messages_total', help: 'Messages by kind (peer, channel) and result', labelNames: ['kind', 'result'], registers: [registry] });
   const rateLimited = new client.Counter({ name: 'sig2rtm_rate_limited_total', help: 'Requests refused by a rate limit, by type', labelNames: ['type'], registers: [registry] });
@@ -34,7 +57,7 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   const faults = new client.Counter({ name: 'sig2rtm_faults_total', help: 'Contained faults (store errors, failed handlers, bad HTTP requests that threw), by place', labelNames: ['where'], registers: [registry] });
-  const sessionsEnded = new client.Counter({ name: 'sig2rtm_sessions_ended_total', help: 'Sessions ended, by reason', labelNames: ['reason'], registers: [registry] });
+  const sessionsEnded = new client.Counter({ name: 'sig2rtm_sessions_ended_total', help: 'Sessions ended, by appId and reason', labelNames: ['app', 'reason'], registers: [registry] });
   let core: RtmCore | undefined;
   new client.Gauge({
     name: 'sig2rtm_online_users',
@@ -81,7 +104,7 @@ export function createMetrics(): Metrics {
   const observer: CoreObserver = {
     connectionOpened: () => connections.inc(),
     connectionClosed: () => connections.dec(),
-    login: (result) => logins.inc({ result: String(result) }),
+    login: (result, appId) => logins.inc({ app: app(appId, result === 'ok' || result === 'resumed'), result: String(result) }),
     request: (type, result) => {
       requests.inc({ type, result: String(result) });
       if (type === 'peer' || type === 'chmsg' || type === 'chmsgOut') messages.inc({ kind: type === 'peer' ? 'peer' : 'channel', result: String(result) });
@@ -89,7 +112,7 @@ export function createMetrics(): Metrics {
     rateLimited: (type) => rateLimited.inc({ type }),
     invalid: (kind) => invalid.inc({ kind }),
     delivered: (kind, ms) => latency.observe({ kind }, ms / 1000),
-    sessionEnded: (_app, _uid, why) => sessionsEnded.inc({ reason: why }),
+    sessionEnded: (appId, _uid, why) => sessionsEnded.inc({ app: app(appId, true), reason: why }),
     fault: (where) => faults.inc({ where }),
   };
   return {
@@ -100,6 +123,10 @@ export function createMetrics(): Metrics {
     },
     attachRedis(stats) {
       redis = stats;
+    },
+    async totals() {
+      const sum = async (counter: client.Counter) => (await counter.get()).values.reduce((n, v) => n + v.value, 0);
+      return { messages: await sum(messages), logins: await sum(logins) };
     },
   };
 }

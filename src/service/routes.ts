@@ -55,6 +55,9 @@ export function opsRoutes(ctx: RouteContext): (req: http.IncomingMessage, res: h
         return true;
     }
     if (!url.pathname.startsWith('/admin/')) return false;
+    // The console's page and script hold no data: they are served to anyone when the admin API is
+    // on, and read everything with the token the person types in.
+    if (ctx.adminToken !== undefined && (url.pathname === '/admin/' || url.pathname === '/admin/console.js')) return false;
     if (ctx.adminToken === undefined) {
       json(res, 404, { error: 'admin API disabled (no --admin-token)' });
       return true;
@@ -69,6 +72,15 @@ export function opsRoutes(ctx: RouteContext): (req: http.IncomingMessage, res: h
     }
     const appId = url.searchParams.get('appId') ?? undefined;
     if (url.pathname === '/admin/users' && req.method === 'GET') json(res, 200, { users: core.onlineUsers(appId) });
+    else if (url.pathname === '/admin/stats' && req.method === 'GET') {
+      ctx.metrics.totals().then(
+        (totals) => json(res, 200, { connections: core.connectionCount, users: core.onlineUsers().length, channels: core.channelCounts().length, ...totals }),
+        (err: unknown) => {
+          core.options.observer.fault?.('http.admin.stats', err);
+          json(res, 500, { error: 'stats unavailable' });
+        },
+      );
+    }
     else if (url.pathname === '/admin/channels' && req.method === 'GET') json(res, 200, { channels: core.channelCounts(appId) });
     else if (url.pathname === '/admin/kick' && req.method === 'POST') {
       const uid = url.searchParams.get('uid');

@@ -37,12 +37,13 @@ test('demo: login, peer chat and presence, channel chat, members, topic, calls, 
   // A refused login reaches the app's onLoginFailed (set after login() returned), then a good one.
   await a.fill('#account', 'bad account');
   await a.click('#login');
-  await a.locator('#status', { hasText: 'login failed 209' }).waitFor();
+  // The code comes with its meaning.
+  await a.locator('#status', { hasText: 'login failed 209 (LOGIN_E_INVALID_USER: invalid account' }).waitFor();
   expect(await a.isDisabled('#login')).toBe(false);
 
-  // Login.
+  // Login (Enter in the account field logs in).
   await a.fill('#account', 'alice');
-  await a.click('#login');
+  await a.press('#account', 'Enter');
   await b.fill('#account', 'bob');
   await b.click('#login');
   await a.locator('#status', { hasText: 'logged in as alice (uid ' }).waitFor();
@@ -54,10 +55,16 @@ test('demo: login, peer chat and presence, channel chat, members, topic, calls, 
   await a.fill('#peer', 'bob');
   await a.click('#check-peer');
   await a.locator('#peer-online', { hasText: /^online$/ }).waitFor();
+  // The answer was about bob: changing the peer forgets it.
+  await a.fill('#peer', 'bo');
+  expect(await text(a, '#peer-online')).toBe('?');
+  await a.fill('#peer', 'bob');
+  // Enter sends, and the field is cleared.
   await a.fill('#peer-msg', 'hi bob');
-  await a.click('#send-peer');
+  await a.press('#peer-msg', 'Enter');
   await b.locator('#messages li', { hasText: 'alice → me: hi bob' }).waitFor();
   await a.locator('#messages li', { hasText: 'me → bob: hi bob' }).waitFor();
+  expect(await a.inputValue('#peer-msg')).toBe('');
   expect(await a.locator('#messages li', { hasText: '(failed)' }).count()).toBe(0);
   await b.fill('#peer', 'alice');
   await b.fill('#peer-msg', 'hi alice');
@@ -65,8 +72,13 @@ test('demo: login, peer chat and presence, channel chat, members, topic, calls, 
   await a.locator('#messages li', { hasText: 'bob → me: hi alice' }).waitFor();
 
   // Channel chat, member list and count, a channel attribute.
+  expect(await a.isDisabled('#leave')).toBe(true);
+  expect(await a.isDisabled('#send-channel')).toBe(true);
   await a.click('#join');
   await a.locator('#channel-state', { hasText: 'joined lobby' }).waitFor();
+  // One channel at a time: a second Join cannot hang at "joining…", it is off until Leave.
+  expect(await a.isDisabled('#join')).toBe(true);
+  expect(await a.isDisabled('#leave')).toBe(false);
   await b.click('#join');
   await b.locator('#channel-state', { hasText: 'joined lobby' }).waitFor();
   for (const p of [a, b]) {
@@ -75,9 +87,10 @@ test('demo: login, peer chat and presence, channel chat, members, topic, calls, 
     expect((await p.locator('#members li').allTextContents()).sort()).toEqual(['alice', 'bob']);
   }
   await a.fill('#channel-msg', 'room msg');
-  await a.click('#send-channel');
+  await a.press('#channel-msg', 'Enter');
   await b.locator('#messages li', { hasText: '[lobby] alice: room msg' }).waitFor();
   await a.locator('#messages li', { hasText: '[lobby] alice: room msg' }).waitFor(); // the sender gets it too
+  expect(await a.inputValue('#channel-msg')).toBe('');
   await a.fill('#topic', 'hello');
   await a.click('#set-topic');
   await b.locator('#topic-value', { hasText: /^hello$/ }).waitFor();
@@ -129,18 +142,24 @@ test('demo: login, peer chat and presence, channel chat, members, topic, calls, 
   // Bob leaves the channel: alice sees one member.
   await b.click('#leave');
   await b.locator('#channel-state', { hasText: /^left$/ }).waitFor();
+  expect(await b.isDisabled('#join')).toBe(false);
+  expect(await b.isDisabled('#leave')).toBe(true);
   await a.locator('#member-count', { hasText: /^1$/ }).waitFor();
   expect(await a.locator('#members li').allTextContents()).toEqual(['alice']);
   expect(await text(b, '#member-count')).toBe('0');
 
   // Bob logs out: 101, and alice sees him offline.
   await b.click('#logout');
-  await b.locator('#status', { hasText: 'logged out (101)' }).waitFor();
+  await b.locator('#status', { hasText: 'logged out (101 (LOGOUT_E_USER: you logged out))' }).waitFor();
   expect(await b.isDisabled('#send-peer')).toBe(true);
   await a.click('#check-peer');
   await a.locator('#peer-online', { hasText: /^offline$/ }).waitFor();
+  // Alice logs out while in the channel and just after a call: nothing stays enabled that would throw.
   await a.click('#logout');
-  await a.locator('#status', { hasText: 'logged out (101)' }).waitFor();
+  await a.locator('#status', { hasText: 'logged out (101' }).waitFor();
+  for (const id of ['#leave', '#end-call', '#join', '#send-channel', '#set-topic', '#send-peer', '#logout']) expect([id, await a.isDisabled(id)]).toEqual([id, true]);
+  expect(await a.isDisabled('#login')).toBe(false);
+  expect(await text(a, '#call-state')).toBe('idle');
   await snap(a, b, '5-logged-out');
 
   expect(await text(a, '#log')).toMatch(/onLoginSuccess \d+\n(.|\n)*onLogout 101/);
@@ -149,6 +168,10 @@ test('demo: login, peer chat and presence, channel chat, members, topic, calls, 
     expect(t.httpErrors).toEqual([]);
     expect(consoleErrors(t)).toEqual([]);
   }
+
+  // The favicon is served (no 404 in the tab's requests above).
+  const icon = await fetch(`${server.origin}/favicon.ico`);
+  expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
 
   // The screenshots.
   expect(shots).toHaveLength(10);

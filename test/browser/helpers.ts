@@ -53,8 +53,8 @@ export interface TestServer {
 }
 
 /** The service as `sig2rtm serve --dev --store memory --port 0 --log-level silent` runs it. */
-export async function startServer(): Promise<TestServer> {
-  const service = await startService(loadConfig({ env: {}, flags: { dev: true, store: 'memory', port: '0', 'log-level': 'silent' } }));
+export async function startServer(flags: Record<string, string | boolean> = {}): Promise<TestServer> {
+  const service = await startService(loadConfig({ env: {}, flags: { dev: true, store: 'memory', port: '0', 'log-level': 'silent', ...flags } }));
   const u = new URL(service.url);
   const origin = `${u.protocol === 'wss:' ? 'https' : 'http'}://${u.host}`;
   return { service, origin, close: () => service.shutdown() };

@@ -20,7 +20,8 @@ function serve(): Promise<string> {
   server = spawn(process.execPath, [path.join(root, 'bin', 'sig2rtm.cjs'), 'serve', '--dev', '--store', 'memory', '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
-    server?.stdout?.on('data', (d: Buffer) => {
+    // The start line goes to stderr (stdout carries only the JSON logs).
+    server?.stderr?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (ws:\/\/\S+)/.exec(out);
       if (m?.[1]) resolve(m[1]);

@@ -4,7 +4,7 @@
  * start to SIGTERM.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -82,8 +82,8 @@ function get(port: number, p: string): Promise<{ status: number; body: string }>
 }
 
 async function waitListening(p: Spawned): Promise<{ url: string; port: number }> {
-  await until(() => /listening on wss?:\/\/\S+/.test(p.stdout()) || p.child.exitCode !== null, 8000, `"listening on" (got ${p.stdout()}${p.stderr()})`);
-  const m = /listening on (wss?:\/\/[^\s:]+:(\d+)\/rtm)/.exec(p.stdout());
+  await until(() => /listening on wss?:\/\/\S+/.test(p.stderr()) || p.child.exitCode !== null, 8000, `"listening on" (got ${p.stdout()}${p.stderr()})`);
+  const m = /listening on (wss?:\/\/[^\s:]+:(\d+)\/rtm)/.exec(p.stderr());
   if (!m) throw new Error(`no listening line:\n${p.stdout()}\n${p.stderr()}`);
   return { url: m[1]!, port: Number(m[2]) };
 }
@@ -109,14 +109,14 @@ describe('sig2rtm serve: bad values exit 2 naming the option', () => {
     expect(r.stdout).not.toContain('listening');
   });
 
-  test('a port already in use fails to start (exit 1) with the reason', async () => {
+  test('a port already in use: one line naming --port and the port, exit 2', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     const { port } = blocker.address() as net.AddressInfo;
     try {
       const r = await run(['serve', '--dev', '--store', 'memory', '--port', String(port)]);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain('EADDRINUSE');
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`sig2rtm: --port: port ${port} on 127.0.0.1 is already in use`);
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
@@ -273,5 +273,115 @@ describe('sig2rtm serve --dev --port 0', () => {
     } finally {
       deaf.destroy();
     }
+  });
+});
+
+describe('start-up failures: one line naming the option and the file, exit 2, no hang', () => {
+  /** A self-signed key and certificate (PEM) made by openssl, in a fresh folder. */
+  function pem(name: string): { key: string; cert: string } {
+    const key = path.join(cwd, `${name}.key`);
+    const cert = path.join(cwd, `${name}.crt`);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    return { key, cert };
+  }
+
+  async function failsWith(args: string[], line: string | RegExp): Promise<void> {
+    const r = await run(['serve', '--dev', '--port', '0', '--log-level', 'silent', ...args]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(r.stdout).toBe('');
+  }
+
+  test('a --host that is not an address of this machine, or no host at all', async () => {
+    await failsWith(['--store', 'memory', '--host', '203.0.113.9'], /^sig2rtm: --host: cannot listen on "203\.0\.113\.9": not an address of this machine$/);
+    await failsWith(['--store', 'memory', '--host', 'no-such-host.invalid'], /^sig2rtm: --host: cannot listen on "no-such-host\.invalid": not a known host/);
+  });
+
+  test('a --data-dir under /proc (it used to hang), a file, or below a file', async () => {
+    await failsWith(['--data-dir', '/proc/sig2rtm-data'], /^sig2rtm: --data-dir: \/proc\/sig2rtm-data is on a kernel pseudo file system/);
+    const file = path.join(cwd, 'plain-file');
+    fs.writeFileSync(file, 'x');
+    await failsWith(['--data-dir', file], new RegExp(`^sig2rtm: --data-dir: ${file} is not a directory$`));
+    await failsWith(['--data-dir', path.join(file, 'below')], new RegExp(`^sig2rtm: --data-dir: cannot create ${file}/below \\(ENOTDIR\\)$`));
+  });
+
+  test('TLS files that are not PEM, or a certificate of another key', async () => {
+    const a = pem('a');
+    const b = pem('b');
+    const junk = path.join(cwd, 'junk.pem');
+    fs.writeFileSync(junk, 'not a pem file\n');
+    await failsWith(['--store', 'memory', '--tls-key', junk, '--tls-cert', a.cert], `sig2rtm: --tls-key: ${junk} is not a PEM private key`);
+    await failsWith(['--store', 'memory', '--tls-key', a.key, '--tls-cert', junk], `sig2rtm: --tls-cert: ${junk} is not a PEM certificate`);
+    await failsWith(['--store', 'memory', '--tls-key', a.key, '--tls-cert', b.cert], `sig2rtm: --tls-cert: ${b.cert} does not match the key in ${a.key}`);
+    // The right pair serves wss://.
+    const srv = launch(['serve', '--dev', '--port', '0', '--store', 'memory', '--log-level', 'silent', '--tls-key', a.key, '--tls-cert', a.cert]);
+    const { url } = await waitListening(srv);
+    expect(url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/rtm$/);
+    srv.child.kill('SIGTERM');
+    expect((await srv.exited).code).toBe(0);
+  });
+});
+
+describe('the two configuration bugs of issue 18', () => {
+  test('an app given as a bare string in the file is an error, not an app without a certificate', async () => {
+    const f = path.join(cwd, 'string-app.json');
+    fs.writeFileSync(f, JSON.stringify({ apps: { [APP_ID]: CERT } }));
+    const r = await run(['serve', '--config', f, '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`config file ${f}: apps`);
+    expect(r.stderr).toContain(APP_ID);
+    // The certificate never reaches stderr.
+    expect(r.stderr).not.toContain(CERT);
+  });
+
+  test('"dev": "yes" in the file is an error, not development mode', async () => {
+    const f = path.join(cwd, 'dev-yes.json');
+    fs.writeFileSync(f, JSON.stringify({ dev: 'yes' }));
+    const r = await run(['serve', '--config', f, '--port', '0']);
+    expect([r.code, r.stderr.trim()]).toEqual([2, `sig2rtm: config file ${f}: dev: must be true or false, got "yes"`]);
+  });
+});
+
+describe('what serve prints', () => {
+  test('stdout is JSON lines only; the WebSocket and demo URLs go to stderr', async () => {
+    const srv = launch(['serve', '--dev', '--port', '0', '--store', 'memory']);
+    const { port } = await waitListening(srv);
+    await until(() => srv.stderr().includes('demo at'), 3000, 'demo line');
+    expect(srv.stderr()).toContain(`sig2rtm demo at http://127.0.0.1:${port}/`);
+    srv.child.kill('SIGTERM');
+    await srv.exited;
+    const lines = srv.stdout().trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const l of lines) expect(() => JSON.parse(l) as unknown).not.toThrow();
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(expect.arrayContaining(['listening', 'stopped']));
+  });
+
+  test('--log-format pretty prints lines for people', async () => {
+    const srv = launch(['serve', '--dev', '--port', '0', '--store', 'memory', '--log-format', 'pretty']);
+    await waitListening(srv);
+    await until(() => srv.stdout().includes('listening'), 3000, 'pretty listening line');
+    srv.child.kill('SIGTERM');
+    await srv.exited;
+    expect(srv.stdout()).toMatch(/WARN.*DEVELOPMENT MODE/);
+    expect(srv.stdout().trim().startsWith('{')).toBe(false);
+  });
+
+  test('serve --help shows the default of every option', async () => {
+    const r = await run(['serve', '--help']);
+    const help = r.stdout.replace(/\s+/g, ' ');
+    for (const [flag, shown] of <[string, string][]>[
+      ['--offline-messaging', 'default: true'],
+      ['--max-frame-bytes', 'default: 262144'],
+      ['--shutdown-timeout-ms', 'default: 10000'],
+      ['--data-dir', 'default: ./data'],
+      ['--rate-send', 'default: 180/3000'],
+      ['--timing-heartbeat-ms', 'default: 2000'],
+      ['--limit-message-bytes', 'default: 32768'],
+    ]) {
+      expect(help).toMatch(new RegExp(`${flag} \\S+ .*?\\(${shown.replace('/', '\\/')}\\)`));
+    }
+    expect(help.match(/\(default: /g)?.length).toBeGreaterThanOrEqual(60);
   });
 });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildProgram } from '../../src/service/cli';
-import { ConfigError, OPTION_SPECS, defaultConfig, loadConfig, type ServiceConfig } from '../../src/service/config';
+import { ConfigError, OPTION_SPECS, configJsonSchema, defaultConfig, exampleConfig, loadConfig, type ServiceConfig } from '../../src/service/config';
 import { DEFAULT_LIMITS } from '../../src/rtm-core/protocol/limits';
 import { DEFAULT_RATES, DEFAULT_TIMINGS } from '../../src/rtm-core/server/options';
 
@@ -345,13 +345,13 @@ describe('the option table', () => {
   });
 
   test('each option, through its own flag and its own environment variable, reaches its own field', () => {
-    const sample = (kind: string): string => (kind === 'int' ? '7' : kind === 'bool' ? 'true' : kind === 'rate' ? '3/700' : kind === 'level' ? 'debug' : kind === 'store' ? 'memory' : kind === 'apps' ? A : 'value');
+    const sample = (kind: string): string => (kind === 'int' || kind === 'port' ? '7' : kind === 'format' ? 'pretty' : kind === 'bool' ? 'true' : kind === 'rate' ? '3/700' : kind === 'level' ? 'debug' : kind === 'store' ? 'memory' : kind === 'apps' ? A : 'value');
     const at = (c: ServiceConfig, p: readonly string[]): unknown => p.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
     for (const s of OPTION_SPECS) {
       if (s.path[0] === 'tlsKey' || s.path[0] === 'tlsCert') continue; // need real files; covered above
       // offline-after must stay above the default unreachable-after (6000).
       const raw = s.path[1] === 'offlineAfterMs' ? '70000' : sample(s.kind);
-      const want = s.kind === 'int' ? Number(raw) : s.kind === 'bool' ? true : s.kind === 'rate' ? { limit: 3, windowMs: 700 } : s.kind === 'apps' ? { [A]: {} } : raw;
+      const want = s.kind === 'int' || s.kind === 'port' ? Number(raw) : s.kind === 'bool' ? true : s.kind === 'rate' ? { limit: 3, windowMs: 700 } : s.kind === 'apps' ? { [A]: {} } : raw;
       const base: Flags = s.path[0] === 'dev' ? {} : { dev: true };
       expect([s.flag, at(load({ flags: { ...base, [s.flag]: raw } }), s.path)]).toEqual([s.flag, want]);
       expect([s.env, at(load({ env: { [s.env]: raw }, flags: base }), s.path)]).toEqual([s.env, want]);
@@ -371,5 +371,33 @@ describe('the option table', () => {
       expect(help).toContain(s.env);
     }
     expect(err).toEqual([]);
+  });
+});
+
+describe('the documented example file and the JSON Schema', () => {
+  const root = path.resolve(__dirname, '../..');
+  const read = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(root, name), 'utf8'));
+
+  test('sig2rtm.example.json and sig2rtm.schema.json are what the schema makes (npm run config-docs)', () => {
+    expect(read('sig2rtm.example.json')).toEqual(exampleConfig());
+    expect(read('sig2rtm.schema.json')).toEqual(configJsonSchema());
+  });
+
+  test('the example loads, holds every option that has a default, and gives the defaults', () => {
+    const c = load({ file: path.join(root, 'sig2rtm.example.json') });
+    expect({ ...c, apps: {} }).toEqual(defaultConfig());
+    expect(Object.keys(c.apps)).toHaveLength(2);
+    const example = read('sig2rtm.example.json');
+    for (const s of OPTION_SPECS) {
+      const v = s.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], example);
+      if (s.defaultText !== undefined && !['none', 'same as --dev', 'none: admin off'].includes(s.defaultText)) expect([s.flag, v === undefined]).toEqual([s.flag, false]);
+    }
+  });
+
+  test('the JSON Schema refuses what loadConfig refuses: a string app, "dev": "yes", unknown keys', () => {
+    const schema = configJsonSchema() as { properties: Record<string, { type?: string; additionalProperties?: unknown }>; additionalProperties: unknown };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.dev?.type).toBe('boolean');
+    expect(schema.properties.apps?.additionalProperties).toMatchObject({ type: 'object', additionalProperties: false });
   });
 });

@@ -210,8 +210,8 @@ describe('/metrics', () => {
     const a = await start();
     const b = await start();
     await login(a.service, 'alice');
-    await expectMetric(a.service, 'sig2rtm_logins_total', { result: 'ok' }, 1);
-    expect(metric(await scrape(b.service), 'sig2rtm_logins_total', { result: 'ok' })).toBeUndefined();
+    await expectMetric(a.service, 'sig2rtm_logins_total', { app: APP_ID, result: 'ok' }, 1);
+    expect(metric(await scrape(b.service), 'sig2rtm_logins_total', { app: APP_ID, result: 'ok' })).toBeUndefined();
     expect(metric(await scrape(b.service), 'sig2rtm_connections')).toBe(0);
   });
 
@@ -221,13 +221,13 @@ describe('/metrics', () => {
     const alice = await login(service, 'alice');
     const bob = await login(service, 'bob');
     await expectMetric(service, 'sig2rtm_connections', {}, 2);
-    await expectMetric(service, 'sig2rtm_logins_total', { result: 'ok' }, 2);
+    await expectMetric(service, 'sig2rtm_logins_total', { app: APP_ID, result: 'ok' }, 2);
     await expectMetric(service, 'sig2rtm_online_users', {}, 2);
 
     // A refused login counts under its official code (INVALID_APP_ID = 4).
     const stranger = client(service, {}, APP_ID_2);
     await expect(stranger.login({ uid: 'eve' })).rejects.toMatchObject({ code: 4 });
-    await expectMetric(service, 'sig2rtm_logins_total', { result: '4' }, 1);
+    await expectMetric(service, 'sig2rtm_logins_total', { app: 'other', result: '4' }, 1);
     await expectMetric(service, 'sig2rtm_online_users', {}, 2);
 
     await bob.createChannel('room').join();

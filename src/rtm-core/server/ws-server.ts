@@ -7,10 +7,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { Connection } from './connection';
 import { RtmCore } from './core';
 import type { CoreOptions } from './options';
+import { rtmEndpoint, wsRouter, type WebSocketHandler } from './ws-attach';
+
+export type { WebSocketHandler } from './ws-attach';
 
 export interface ServerOptions extends CoreOptions {
   /** Port to listen on; 0 picks a free one. Default 0. */
@@ -27,9 +28,6 @@ export interface ServerOptions extends CoreOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
-/** Takes a WebSocket accepted on a mounted path. */
-export type WebSocketHandler = (ws: WebSocket, req: http.IncomingMessage) => void;
-
 export interface RtmServer {
   /** ws://host:port/rtm (wss:// with TLS) */
   readonly url: string;
@@ -40,17 +38,15 @@ export interface RtmServer {
    * Serves another WebSocket endpoint on the same port (the legacy gateway). Its sockets are cut
    * when the server closes. Paths are matched exactly; unknown paths get HTTP 400.
    */
-  mount(path: string, onConnection: WebSocketHandler, options?: { maxFrameBytes?: number }): void;
+  readonly mount: (path: string, onConnection: WebSocketHandler, options?: { maxFrameBytes?: number }) => void;
   close(): Promise<void>;
 }
 
-function toBytes(data: RawData): Buffer {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return Buffer.from(data);
-  return data;
-}
-
 export async function createServer(options: ServerOptions = {}): Promise<RtmServer> {
+  // ws users pass { server } by habit; ignoring it would listen on a second port without a word.
+  if ('server' in options || 'noServer' in options) {
+    throw new TypeError('createServer always listens on its own server; to use an existing one: const rtm = await createSig2rtm(options); rtm.attach(server)');
+  }
   const core = new RtmCore(options);
   await core.start();
   const path = options.path ?? '/rtm';
@@ -66,43 +62,13 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
     }
   };
   const httpServer: http.Server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, route) : http.createServer(route);
-  // One WebSocketServer per path, routed here: several `ws` servers on one HTTP server would each
-  // refuse the others' paths.
-  const endpoints = new Map<string, { wss: WebSocketServer; onConnection: WebSocketHandler }>();
-  const mount = (at: string, onConnection: WebSocketHandler, opts: { maxFrameBytes?: number } = {}) => {
-    if (endpoints.has(at)) throw new Error(`WebSocket path ${at} is already mounted`);
-    endpoints.set(at, { wss: new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes ?? options.maxFrameBytes ?? 256 * 1024 }), onConnection });
-  };
+  const endpoints = wsRouter({ maxFrameBytes: options.maxFrameBytes ?? 256 * 1024 });
+  endpoints.mount(path, rtmEndpoint(core));
+  // Only mounted paths upgrade; any other gets the 400 that ws's own server mode would answer.
   httpServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const q = (req.url ?? '/').indexOf('?');
-    const endpoint = endpoints.get(q === -1 ? (req.url ?? '/') : (req.url ?? '/').slice(0, q));
-    if (!endpoint) {
-      socket.on('error', () => undefined);
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    endpoint.wss.handleUpgrade(req, socket, head, (ws) => endpoint.onConnection(ws, req));
-  });
-
-  mount(path, (ws: WebSocket) => {
-    const conn = new Connection(core, {
-      send: (data) => {
-        if (ws.readyState === ws.OPEN) ws.send(data);
-      },
-      close: (code, reason) => ws.close(code, reason),
-      terminate: () => ws.terminate(),
-    });
-    ws.on('message', (data, isBinary) => {
-      try {
-        conn.receive(isBinary ? toBytes(data) : toBytes(data).toString('utf8'));
-      } catch (err) {
-        // Connection.receive contains what it knows of; this catches what it does not.
-        core.options.observer.fault?.('frame', err, { conn: conn.id });
-      }
-    });
-    ws.on('close', (code) => conn.closed(code));
-    // Errors (bad UTF-8, oversize frames) are followed by 'close'; ws has already answered the peer.
-    ws.on('error', () => undefined);
+    if (endpoints.handleUpgrade(req, socket, head)) return;
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -122,15 +88,12 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
     port,
     core,
     http: httpServer,
-    mount,
+    mount: endpoints.mount,
     close() {
       closing ??= (async () => {
         httpServer.closeAllConnections?.();
         await core.close();
-        for (const { wss } of endpoints.values()) {
-          for (const ws of wss.clients) ws.terminate();
-          await new Promise<void>((resolve) => wss.close(() => resolve()));
-        }
+        await endpoints.close();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       })();
       return closing;
