@@ -70,6 +70,23 @@ function checkMessage(msg: unknown, maxBytes: number, callBytes = 8192): string 
   return 'msg.type must be TEXT, RAW or CALL';
 }
 
+/**
+ * A checked message reduced to its documented fields. What is relayed is built from these alone:
+ * an extra field (of any size or depth) would otherwise ride along past the size limit.
+ */
+function documentedFields(msg: WireMessage): WireMessage {
+  switch (msg.type) {
+    case 'TEXT':
+      return { type: 'TEXT', text: msg.text };
+    case 'RAW':
+      return { type: 'RAW', raw: msg.raw, desc: msg.desc };
+    case 'CALL': {
+      const { kind, callId, channelId, extra } = msg.call;
+      return { type: 'CALL', call: { kind, callId, channelId, extra } };
+    }
+  }
+}
+
 /** A channel message (from a member or, with the extension, from outside): text or raw, never a call signal. */
 function checkChannelMessage(f: Fields, l: ValidationLimits): string | null {
   if (!isValidId(f.ch)) return 'invalid channel id';
@@ -213,6 +230,7 @@ export function validateClientFrame(value: unknown, limits: ValidationLimits): V
   const problem = rule.check(f, limits);
   if (typeof problem === 'string') return { ok: false, rid, t: type, code: rule.code, msg: problem };
   if (problem !== null) return { ok: false, rid, t: type, ...problem };
+  if (type === 'peer' || type === 'chmsg' || type === 'chmsgOut') f.msg = documentedFields(f.msg as WireMessage);
   return { ok: true, frame: f as unknown as ClientFrame };
 }
 

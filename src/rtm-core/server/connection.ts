@@ -173,7 +173,7 @@ export class Connection implements Outlet {
   }
 
   private internalError(rid: number, err: unknown): void {
-    console.error('[sig2rtm] request failed', err);
+    this.core.options.observer.fault?.('request.session', err, { conn: this.id, rid });
     this.reply(rid, { ok: false, code: 1, msg: 'internal error' });
   }
 

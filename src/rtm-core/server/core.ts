@@ -216,7 +216,7 @@ export class RtmCore implements CoreServices {
       },
       (err: unknown) => {
         const failure = err instanceof RequestFailure ? err : new RequestFailure(1, 'internal error');
-        if (!(err instanceof RequestFailure)) console.error('[sig2rtm] handler failed', req.t, err);
+        if (!(err instanceof RequestFailure)) observer.fault?.(`request.${req.t}`, err, { appId: session.appId, uid: session.uid, rid: req.rid });
         if (failure.rateLimited) observer.rateLimited?.(req.t);
         observer.request?.(req.t, failure.code);
         session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: false, code: failure.code, msg: failure.message }) as string);
