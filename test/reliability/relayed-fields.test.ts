@@ -37,7 +37,8 @@ it('a peer message relays type and text only', async () => {
   const bob = await loggedIn('bob');
   alice.send(withExtras({ t: 'peer', rid: 10, to: 'bob' }, { type: 'TEXT', text: 'hi' }));
   const push = await bob.next((f) => f.t === 'push');
-  expect(push.ev).toEqual({ e: 'peer', from: 'alice', msg: { type: 'TEXT', text: 'hi' }, ts: expect.any(Number) });
+  expect(push.ev).toEqual({ e: 'peer', from: 'alice', msg: { type: 'TEXT', text: 'hi' }, ts: (push.ev as { ts: number }).ts });
+  expect(typeof (push.ev as { ts: unknown }).ts).toBe('number');
   expect(JSON.stringify(push).length).toBeLessThan(200);
   bob.send({ t: 'ack', seq: push.seq });
   expect(await alice.response(10)).toEqual({ t: 'res', rid: 10, ok: true, data: { received: true } });
