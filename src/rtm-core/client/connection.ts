@@ -289,6 +289,7 @@ export class Link extends EventEmitter<LinkEvents> {
     if (!resumed) {
       this.lastSeq = 0;
       this.ackedSeq = 0;
+      this.reportedDone = 0;
     }
     this.sid = data.sid;
     this.heartbeatMs = data.hb;
@@ -350,12 +351,26 @@ export class Link extends EventEmitter<LinkEvents> {
     }, ACK_DELAY_MS);
   }
 
-  private flushAck(): void {
-    if (this.lastSeq > this.ackedSeq && this.transport) {
-      this.ackedSeq = this.lastSeq;
-      this.transport.send(encodeFrame({ t: 'ack', seq: this.lastSeq }));
-    }
+  /**
+   * Every request below this rid has its answer (or was given up): the server may forget their
+   * answers, which it keeps to answer a re-send after a resume instead of running it twice.
+   */
+  private answeredBelow(): number {
+    const oldest = this.pending.keys().next();
+    return oldest.done ? this.nextRid : oldest.value;
   }
+
+  /** Acknowledges pushes, and answers when `withAnswers` (or when pushes are due anyway). */
+  private flushAck(withAnswers = false): void {
+    if (!this.transport) return;
+    const done = this.answeredBelow();
+    if (this.lastSeq === this.ackedSeq && (!withAnswers || done === this.reportedDone)) return;
+    this.ackedSeq = this.lastSeq;
+    this.reportedDone = done;
+    this.transport.send(encodeFrame({ t: 'ack', seq: this.lastSeq, done }));
+  }
+
+  private reportedDone = 0;
 
   private startHeartbeat(): void {
     this.clock.clearTimeout(this.heartbeatTimer);
@@ -370,6 +385,7 @@ export class Link extends EventEmitter<LinkEvents> {
         return;
       }
       this.transport.send('{"t":"ping"}');
+      this.flushAck(true);
       this.heartbeatTimer = this.clock.setTimeout(beat, this.heartbeatMs);
     };
     this.heartbeatTimer = this.clock.setTimeout(beat, this.heartbeatMs);

@@ -216,7 +216,9 @@ export function validateClientFrame(value: unknown, limits: ValidationLimits): V
   if (t === 'ping') return { ok: true, frame: { t: 'ping' } };
   if (t === 'ack') {
     if (!Number.isSafeInteger(f.seq) || (f.seq as number) < 0) return { ok: false, rid: undefined, msg: 'ack.seq must be an integer >= 0' };
-    return { ok: true, frame: { t: 'ack', seq: f.seq as number } };
+    if (f.done === undefined) return { ok: true, frame: { t: 'ack', seq: f.seq as number } };
+    if (!Number.isSafeInteger(f.done) || (f.done as number) < 0) return { ok: false, rid: undefined, msg: 'ack.done must be an integer >= 0' };
+    return { ok: true, frame: { t: 'ack', seq: f.seq as number, done: f.done as number } };
   }
   if (!str(t) || !Object.prototype.hasOwnProperty.call(RULES, t)) {
     return { ok: false, rid: undefined, msg: `unknown frame type ${JSON.stringify(t)}` };

@@ -11,6 +11,7 @@ import type { TimerHandle } from '../clock';
 import type { RtmCore } from './core';
 import { RateLimiter } from '../rate-limit';
 import type { RateName } from './options';
+import { fingerprint } from './fingerprint';
 import type { Outlet, Session } from './session';
 
 /** What a transport must provide for a connection. */
@@ -144,6 +145,7 @@ export class Connection implements Outlet {
         return;
       case 'ack':
         this.session?.ack(f.seq);
+        if (f.done !== undefined) this.session?.release(f.done);
         return;
       case 'login':
         this.core.login(this, f).catch((err: unknown) => this.internalError(f.rid, err));
@@ -156,7 +158,11 @@ export class Connection implements Outlet {
           this.reply(f.rid, { ok: false, code: USER_NOT_LOGGED_IN, msg: 'not logged in' });
           return;
         }
-        this.core.handle(this.session, f);
+        if (this.core.handle(this.session, f, fingerprint(data)) === 'reused') {
+          this.core.options.observer.invalid?.('field', this.id, `request id ${f.rid} reused`);
+          this.send(encodeFrame({ t: 'error', code: ProtocolError.REUSED_REQUEST_ID, msg: `request id ${f.rid} was used for another request` }));
+          this.countBad();
+        }
     }
   }
 

@@ -16,7 +16,7 @@ import { RequestFailure, type CoreServices, type HandlerContext } from './handle
 import { handlers } from './handlers/index';
 import { MemberCounts } from './member-counts';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options';
-import { Session } from './session';
+import { Session, type RequestStart } from './session';
 import { MemoryStore } from './state/memory';
 import type { StateStore } from './state/store';
 
@@ -197,9 +197,10 @@ export class RtmCore implements CoreServices {
   // ---- requests ---------------------------------------------------------------------------------
 
   /** Runs a request of a logged-in session; the answer goes to whichever socket the session has then. */
-  handle(session: Session, req: Exclude<ClientRequest, { t: 'login' | 'logout' }>): void {
-    if (session.ended) return; // nothing an ended session sends is handled (Connection answers 102)
-    if (session.begin(req.rid) !== 'new') return;
+  handle(session: Session, req: Exclude<ClientRequest, { t: 'login' | 'logout' }>, fp: string): RequestStart {
+    if (session.ended) return 'running'; // nothing an ended session sends is handled (Connection answers 102)
+    const start = session.begin(req.rid, fp);
+    if (start !== 'new') return start;
     const ctx: HandlerContext = { core: this, session };
     const handler = handlers[req.t] as (c: HandlerContext, r: typeof req) => Promise<unknown>;
     let running: Promise<unknown>;
@@ -222,6 +223,7 @@ export class RtmCore implements CoreServices {
         session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: false, code: failure.code, msg: failure.message }) as string);
       },
     );
+    return 'new';
   }
 
   private reply<T extends keyof ResultMap>(conn: Connection, rid: number, data: ResultMap[T]): void {

@@ -31,8 +31,8 @@ interface AckWaiter {
   resolve: (outcome: 'acked' | 'unacked') => void;
 }
 
-/** Results of recently answered requests, kept so that a request re-sent after a resume is answered, not redone. */
-const RECENT_RESULTS = 256;
+/** What `begin` makes of a request id. */
+export type RequestStart = 'new' | 'answered' | 'running' | 'reused';
 
 export class Session {
   outlet: Outlet | undefined;
@@ -58,8 +58,18 @@ export class Session {
   private waitTimer: TimerHandle | undefined;
   // Created on first use: an idle session (most of them) never needs these.
   private rateLimiter: RateLimiter<RateName> | undefined;
-  private recent: Map<number, string> | undefined;
-  private inflight: Set<number> | undefined;
+  /**
+   * Answers kept so that a request re-sent after a resume is answered, not run twice: rid → the
+   * request's fingerprint and (once answered) its encoded answer. An entry leaves when the client
+   * says it has every answer below a rid (`release`), not after a fixed count; `maxRemembered` only
+   * bounds a client that never says so.
+   */
+  private requests: Map<number, { fp: string; answer: string | undefined }> | undefined;
+  /** Rids in arrival order (increasing, from a client of ours), so that `release` pops from the head. */
+  private order: number[] = [];
+  private orderHead = 0;
+  /** Every rid below this one was released: seeing one again is a reuse. */
+  private releasedBelow = 0;
 
   constructor(
     readonly sid: string,
@@ -68,6 +78,7 @@ export class Session {
     now: number,
     private readonly rateRules: Rates,
     private readonly clock: Clock,
+    private readonly maxRemembered = 4096,
   ) {
     this.lastSeen = now;
   }
@@ -166,28 +177,66 @@ export class Session {
 
   // ---- idempotent requests across resumes -----------------------------------------------------
 
-  /** 'new' when `rid` has not been seen; otherwise the request was answered (re-sends it) or is running. */
-  begin(rid: number): 'new' | 'answered' | 'running' {
-    const done = this.recent?.get(rid);
-    if (done !== undefined) {
-      this.send(done);
+  /**
+   * 'new' when `rid` has not been seen; 'answered' (the answer is sent again) or 'running' when the
+   * same request (same fingerprint) was seen; 'reused' when the rid belonged to another request or
+   * was released.
+   */
+  begin(rid: number, fp: string): RequestStart {
+    const seen = this.requests?.get(rid);
+    if (seen) {
+      if (seen.fp !== fp) return 'reused';
+      if (seen.answer === undefined) return 'running';
+      this.send(seen.answer);
       return 'answered';
     }
-    this.inflight ??= new Set();
-    if (this.inflight.has(rid)) return 'running';
-    this.inflight.add(rid);
+    if (rid < this.releasedBelow) return 'reused';
+    this.requests ??= new Map();
+    this.requests.set(rid, { fp, answer: undefined });
+    this.order.push(rid);
+    if (this.requests.size > this.maxRemembered) this.forgetOldest();
     return 'new';
   }
 
   finish(rid: number, encodedResponse: string): void {
-    this.inflight?.delete(rid);
-    this.recent ??= new Map();
-    this.recent.set(rid, encodedResponse);
-    if (this.recent.size > RECENT_RESULTS) {
-      const oldest = this.recent.keys().next().value;
-      if (oldest !== undefined) this.recent.delete(oldest);
-    }
+    const seen = this.requests?.get(rid);
+    if (seen) seen.answer = encodedResponse;
     this.send(encodedResponse);
+  }
+
+  /** The client has the answers of every request below `rid`: they need not be kept any more. */
+  release(rid: number): void {
+    if (rid <= this.releasedBelow) return;
+    this.releasedBelow = rid;
+    const order = this.order;
+    while (this.orderHead < order.length && (order[this.orderHead] as number) < rid) {
+      this.requests?.delete(order[this.orderHead] as number);
+      this.orderHead++;
+    }
+    this.compactOrder();
+  }
+
+  /** Answers remembered (for metrics and tests). */
+  get remembered(): number {
+    return this.requests?.size ?? 0;
+  }
+
+  private forgetOldest(): void {
+    while (this.orderHead < this.order.length) {
+      const rid = this.order[this.orderHead++] as number;
+      if (this.requests?.delete(rid)) break;
+    }
+    this.compactOrder();
+  }
+
+  private compactOrder(): void {
+    if (this.orderHead === this.order.length) {
+      this.order = [];
+      this.orderHead = 0;
+    } else if (this.orderHead > 1024) {
+      this.order = this.order.slice(this.orderHead);
+      this.orderHead = 0;
+    }
   }
 
   /** Ends the session: every waiting sender hears "not received". */
@@ -201,5 +250,8 @@ export class Session {
     this.outbox = [];
     this.outboxHead = 0;
     this.outlet = undefined;
+    this.requests = undefined;
+    this.order = [];
+    this.orderHead = 0;
   }
 }
