@@ -18,7 +18,11 @@ import { MemberCounts } from './member-counts';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options';
 import { Session, type RequestStart } from './session';
 import { MemoryStore } from './state/memory';
-import type { StateStore } from './state/store';
+import { StoreError, type StateStore } from './state/store';
+
+/** Background store work (removing acknowledged offline messages) is retried this often, backing off. */
+const STORE_RETRIES = 8;
+const STORE_RETRY_FIRST_MS = 100;
 
 /**
  * What a client hears when its token is refused: the official code and a message that says no more
@@ -56,7 +60,7 @@ export class RtmCore implements CoreServices {
       small: t.memberCountIntervalMs,
       large: t.memberCountIntervalLargeMs,
       threshold: this.options.limits.memberEventsUpTo,
-    });
+    }, (err) => this.options.observer.fault?.('memberCount', err));
   }
 
   // ---- connections ------------------------------------------------------------------------------
@@ -85,8 +89,22 @@ export class RtmCore implements CoreServices {
     if (session.presence === 'UNREACHABLE') {
       session.presence = 'ONLINE';
       this.armSilence(session);
-      void this.announcePresence(session, 'ONLINE');
+      this.background('presence', this.announcePresence(session, 'ONLINE'));
     }
+  }
+
+  /** Work nobody waits for: a failure is contained (logged, counted), never an unhandled rejection. */
+  private background(where: string, work: Promise<unknown>, context?: Record<string, unknown>): void {
+    work.catch((err: unknown) => this.options.observer.fault?.(where, err, context));
+  }
+
+  /** Idempotent store work retried with exponential backoff while the store is unavailable. */
+  private retried(where: string, op: () => Promise<unknown>, context: Record<string, unknown>, attempt = 0): void {
+    op().catch((err: unknown) => {
+      this.options.observer.fault?.(where, err, { ...context, attempt });
+      if (this.closed || attempt + 1 >= STORE_RETRIES || !(err instanceof StoreError)) return;
+      this.clock.setTimeout(() => this.retried(where, op, context, attempt + 1), STORE_RETRY_FIRST_MS * 2 ** attempt);
+    });
   }
 
   // ---- login / logout ---------------------------------------------------------------------------
@@ -153,8 +171,9 @@ export class RtmCore implements CoreServices {
       session.attach(conn, undefined, this.clock.now());
       this.armSilence(session);
       this.armTokenTimers(session, expiresAt);
-      if (!old) void this.announcePresence(session, 'ONLINE');
-      await this.deliverOffline(session);
+      if (!old) this.background('presence', this.announcePresence(session, 'ONLINE'));
+      // The login is answered already: a store failure here leaves the messages cached for the next login.
+      this.background('offline.deliver', this.deliverOffline(session), { appId: req.appId, uid: req.uid });
     } finally {
       conn.loggingIn = false;
     }
@@ -169,11 +188,12 @@ export class RtmCore implements CoreServices {
     const { appId, uid } = session;
     const { messages, upTo } = await this.store.peekOffline(appId, uid, this.clock.now(), limits.offlineMessageTtlMs);
     if (upTo === 0) return;
-    if (messages.length === 0) return this.store.removeOffline(appId, uid, upTo); // all expired
+    const remove = () => this.store.removeOffline(appId, uid, upTo);
+    if (messages.length === 0) return this.retried('offline.remove', remove, { appId, uid }); // all expired
     let last = 0;
     for (const m of messages) last = session.push(encodeEvent({ e: 'peer', from: m.from, msg: m.msg, ts: m.ts, offline: true }));
-    void session.waitForAck(last).then(async (outcome) => {
-      if (outcome === 'acked') await this.store.removeOffline(appId, uid, upTo);
+    void session.waitForAck(last).then((outcome) => {
+      if (outcome === 'acked') this.retried('offline.remove', remove, { appId, uid });
     });
   }
 
@@ -216,7 +236,7 @@ export class RtmCore implements CoreServices {
         session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: true, data: data ?? null }) as string);
       },
       (err: unknown) => {
-        const failure = err instanceof RequestFailure ? err : new RequestFailure(1, 'internal error');
+        const failure = err instanceof RequestFailure ? err : new RequestFailure(1, err instanceof StoreError ? 'temporarily unavailable, try again' : 'internal error');
         if (!(err instanceof RequestFailure)) observer.fault?.(`request.${req.t}`, err, { appId: session.appId, uid: session.uid, rid: req.rid });
         if (failure.rateLimited) observer.rateLimited?.(req.t);
         observer.request?.(req.t, failure.code);
@@ -251,7 +271,7 @@ export class RtmCore implements CoreServices {
       key,
       this.clock.setTimeout(() => {
         this.attributeExpiry.delete(key);
-        void this.store.clearChannelAttributesIfEmpty(appId, channel);
+        this.background('channelAttributes.expire', this.store.clearChannelAttributesIfEmpty(appId, channel), { appId, channel });
       }, this.options.timings.channelAttributesTtlMs),
     );
   }
@@ -297,9 +317,9 @@ export class RtmCore implements CoreServices {
       const silent = this.clock.now() - session.lastSeen;
       if (session.presence === 'ONLINE' && silent >= unreachableAfterMs) {
         session.presence = 'UNREACHABLE';
-        void this.announcePresence(session, 'UNREACHABLE');
+        this.background('presence', this.announcePresence(session, 'UNREACHABLE'));
       } else if (session.presence === 'UNREACHABLE' && silent >= offlineAfterMs) {
-        void this.endSession(session, 'offline');
+        this.background('session.end', this.endSession(session, 'offline'));
         return;
       }
       this.armSilence(session);
@@ -322,7 +342,7 @@ export class RtmCore implements CoreServices {
         // fails with TOKEN_EXPIRED until the client brings a renewed token.
         if (session.attached) {
           this.bus.kick(session, 'TOKEN_EXPIRED');
-          void this.endSession(session, 'token-expired');
+          this.background('session.end', this.endSession(session, 'token-expired'));
         }
       }, Math.max(0, expiresAt - now)),
     );
@@ -341,13 +361,23 @@ export class RtmCore implements CoreServices {
     session.end();
     this.bus.unregister(session);
     const ctx: HandlerContext = { core: this, session };
-    for (const ch of channels) await leaveChannel(ctx, ch);
-    await this.store.dropSubscriptions(session.appId, session.uid);
+    const { appId, uid } = session;
+    // Each step on its own: a store failure in one must not leave the others undone.
+    const step = async (what: string, work: () => Promise<unknown>) => {
+      try {
+        await work();
+      } catch (err) {
+        this.options.observer.fault?.(`session.end.${what}`, err, { appId, uid, why });
+      }
+    };
+    for (const ch of channels) await step('leave', () => leaveChannel(ctx, ch));
+    await step('subscriptions', () => this.store.dropSubscriptions(appId, uid));
     // User attributes live as long as the login.
-    await this.store.clearUserAttributes(session.appId, session.uid);
+    await step('attributes', () => this.store.clearUserAttributes(appId, uid));
     if (why !== 'replaced') {
-      const released = await this.store.releaseSession(session.appId, session.uid, session.sid);
-      if (released) await this.announcePresence(session, 'OFFLINE');
+      await step('release', async () => {
+        if (await this.store.releaseSession(appId, uid, session.sid)) await this.announcePresence(session, 'OFFLINE');
+      });
     }
   }
 

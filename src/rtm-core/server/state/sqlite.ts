@@ -14,7 +14,28 @@ import Database from 'better-sqlite3';
 import { applyChange } from '../../protocol/attributes';
 import type { AttributeChange, ChannelAttributeValue, WireMessage } from '../../protocol/frames';
 import { MemoryStore } from './memory';
-import type { AttributeTotals, OfflineMessage } from './store';
+import { StoreError, type AttributeTotals, type OfflineMessage, type StoreFailureKind } from './store';
+
+/** How long one statement may wait for a lock held by another process: the event loop waits with it. */
+const BUSY_TIMEOUT_MS = 25;
+
+function kindOf(err: unknown): StoreFailureKind {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return 'other';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code.startsWith('SQLITE_FULL')) return 'full';
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY')) return 'io';
+  return 'other';
+}
+
+/** Runs one synchronous database operation; a failure becomes a rejected promise of a StoreError, never a throw. */
+function run<T>(operation: string, fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(new StoreError(kindOf(err), operation, { cause: err }));
+  }
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS offline_messages (
@@ -56,7 +77,9 @@ export class SqliteStore extends MemoryStore {
   constructor(dataDir: string) {
     super();
     fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'sig2rtm.db'));
+    // A short busy timeout: better-sqlite3 waits for a lock synchronously (5 s by default), blocking
+    // every client; a busy database is reported instead, and the caller retries or answers an error.
+    this.db = new Database(path.join(dataDir, 'sig2rtm.db'), { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
@@ -79,17 +102,20 @@ export class SqliteStore extends MemoryStore {
 
   override enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void> {
     const m = message.msg;
-    this.db.transaction(() => {
+    return run('enqueueOffline', () => this.db.transaction(() => {
       if (m.type === 'TEXT') this.stmt.insertOffline.run(appId, uid, message.from, 'TEXT', m.text, null, null, message.ts);
       else if (m.type === 'RAW') this.stmt.insertOffline.run(appId, uid, message.from, 'RAW', null, Buffer.from(m.raw), m.desc, message.ts);
       else return; // call signals are never cached
       const { n } = this.stmt.countOffline.get(appId, uid) as { n: number };
       if (n > max) this.stmt.trimOffline.run(appId, uid, n - max);
-    })();
-    return Promise.resolve();
+    })());
   }
 
   override peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }> {
+    return run('peekOffline', () => this.peekRows(appId, uid, now, maxAgeMs));
+  }
+
+  private peekRows(appId: string, uid: string, now: number, maxAgeMs: number): { messages: OfflineMessage[]; upTo: number } {
     const rows = this.stmt.selectOffline.all(appId, uid) as OfflineRow[];
     const messages: OfflineMessage[] = [];
     for (const r of rows) {
@@ -100,17 +126,17 @@ export class SqliteStore extends MemoryStore {
           : { type: 'TEXT', text: r.text ?? '' };
       messages.push({ from: r.sender, msg, ts: r.ts });
     }
-    return Promise.resolve({ messages, upTo: rows[rows.length - 1]?.id ?? 0 });
+    return { messages, upTo: rows[rows.length - 1]?.id ?? 0 };
   }
 
   override removeOffline(appId: string, uid: string, upTo: number): Promise<void> {
-    this.stmt.deleteOffline.run(appId, uid, upTo);
-    return Promise.resolve();
+    return run('removeOffline', () => {
+      this.stmt.deleteOffline.run(appId, uid, upTo);
+    });
   }
 
   override channelsWithAttributes(): Promise<{ appId: string; channel: string }[]> {
-    const rows = this.stmt.channelsWithAttrs.all() as { app: string; channel: string }[];
-    return Promise.resolve(rows.map((r) => ({ appId: r.app, channel: r.channel })));
+    return run('channelsWithAttributes', () => (this.stmt.channelsWithAttrs.all() as { app: string; channel: string }[]).map((r) => ({ appId: r.app, channel: r.channel })));
   }
 
   private readAttrs(appId: string, channel: string): Map<string, ChannelAttributeValue> {
@@ -126,24 +152,23 @@ export class SqliteStore extends MemoryStore {
     limits: AttributeTotals,
   ): Promise<Record<string, ChannelAttributeValue> | 'overflow'> {
     const wrap = (value: string): ChannelAttributeValue => ({ value, lastUpdateUserId: stamp.by, lastUpdateTs: stamp.ts });
-    const result = this.db.transaction(() => {
+    return run('changeChannelAttributes', () => this.db.transaction(() => {
       const next = applyChange(this.readAttrs(appId, channel), change, wrap, (v) => v.value, limits);
       if (!next) return 'overflow' as const;
       this.stmt.deleteAttrs.run(appId, channel);
       for (const [k, v] of next) this.stmt.insertAttr.run(appId, channel, k, v.value, v.lastUpdateUserId, v.lastUpdateTs);
       return Object.fromEntries(next);
-    })();
-    return Promise.resolve(result);
+    })());
   }
 
   override getChannelAttributes(appId: string, channel: string): Promise<Record<string, ChannelAttributeValue>> {
-    return Promise.resolve(Object.fromEntries(this.readAttrs(appId, channel)));
+    return run('getChannelAttributes', () => Object.fromEntries(this.readAttrs(appId, channel)));
   }
 
   override async clearChannelAttributesIfEmpty(appId: string, channel: string): Promise<boolean> {
     const counts = await this.channelCounts(appId, [channel]);
     if ((counts[channel] ?? 0) > 0) return false;
-    return this.stmt.deleteAttrs.run(appId, channel).changes > 0;
+    return run('clearChannelAttributes', () => this.stmt.deleteAttrs.run(appId, channel).changes > 0);
   }
 
   override close(): Promise<void> {

@@ -12,6 +12,24 @@ import type { AttributeChange, ChannelAttributeValue, WireMessage } from '../../
 
 export type { AttributeTotals };
 
+/** What kind of store failure: busy/locked (transient), out of space, I/O, or anything else. */
+export type StoreFailureKind = 'busy' | 'full' | 'io' | 'other';
+
+/**
+ * A store operation failed for a reason of the store's own (not of the request): the request
+ * concerned gets a typed error, background work retries with backoff, the process goes on.
+ */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    readonly kind: StoreFailureKind,
+    readonly operation: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`store ${operation} failed (${kind})`, options);
+  }
+}
+
 export interface OfflineMessage {
   from: string;
   msg: WireMessage;
