@@ -31,6 +31,8 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   const faults = new client.Counter({ name: 'sig2rtm_faults_total', help: 'Contained faults (store errors, failed handlers, bad HTTP requests that threw), by place', labelNames: ['where'], registers: [registry] });
+  const offlineRefused = new client.Counter({ name: 'sig2rtm_offline_refused_total', help: 'Messages not cached offline because a bound of the cache refused them', labelNames: ['reason'], registers: [registry] });
+  const offlineSwept = new client.Counter({ name: 'sig2rtm_offline_swept_total', help: 'Expired offline messages removed by the periodic sweep', registers: [registry] });
   const sessionsEnded = new client.Counter({ name: 'sig2rtm_sessions_ended_total', help: 'Sessions ended, by reason', labelNames: ['reason'], registers: [registry] });
   let core: RtmCore | undefined;
   new client.Gauge({
@@ -39,6 +41,23 @@ export function createMetrics(): Metrics {
     registers: [registry],
     collect() {
       this.set(core ? core.onlineUsers().length : 0);
+    },
+  });
+  const offlineStats = async () => (core?.store.offlineStats ? await core.store.offlineStats() : { messages: 0, bytes: 0 });
+  new client.Gauge({
+    name: 'sig2rtm_offline_messages',
+    help: 'Messages in the offline cache',
+    registers: [registry],
+    async collect() {
+      this.set((await offlineStats()).messages);
+    },
+  });
+  new client.Gauge({
+    name: 'sig2rtm_offline_bytes',
+    help: 'Bytes in the offline cache',
+    registers: [registry],
+    async collect() {
+      this.set((await offlineStats()).bytes);
     },
   });
   new client.Gauge({
@@ -63,6 +82,8 @@ export function createMetrics(): Metrics {
     delivered: (kind, ms) => latency.observe({ kind }, ms / 1000),
     sessionEnded: (_app, _uid, why) => sessionsEnded.inc({ reason: why }),
     fault: (where) => faults.inc({ where }),
+    offlineRefused: (reason) => offlineRefused.inc({ reason }),
+    offlineSwept: (n) => offlineSwept.inc(n),
   };
   return {
     registry,

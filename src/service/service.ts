@@ -52,6 +52,7 @@ export async function startService(config: ServiceConfig, extras: ServiceExtras 
     limits: config.limits,
     rates: config.rates,
     timings: config.timings,
+    bounds: config.bounds,
     offlineMessaging: config.offlineMessaging,
     maxFrameBytes: config.maxFrameBytes,
     maxBadFrames: config.maxBadFrames,

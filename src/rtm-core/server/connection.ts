@@ -21,6 +21,8 @@ export interface SocketLike {
   close(code: number, reason: string): void;
   /** Drops the connection at once (a peer that ignores the close frame). */
   terminate?(): void;
+  /** Bytes queued on the socket and not yet sent. */
+  bufferedAmount?(): number;
 }
 
 /** Close codes we use (4000–4999 are for applications). */
@@ -31,6 +33,8 @@ export const CloseCode = {
   LOGIN_TIMEOUT: 4003,
   /** The session ended for silence while this socket was still open. */
   SESSION_TIMED_OUT: 4004,
+  /** The session passed a bound on what the server holds for it (a receiver that does not keep up): it ended. */
+  SLOW_CONSUMER: 4005,
 } as const;
 
 /** The code every "not logged in" request gets: 102 is USER_NOT_LOGGED_IN in every RTM code table. */
@@ -84,6 +88,10 @@ export class Connection implements Outlet {
 
   send(data: WireData): void {
     if (!this.closing) this.socket.send(data);
+  }
+
+  buffered(): number {
+    return this.socket.bufferedAmount?.() ?? 0;
   }
 
   /**

@@ -18,7 +18,7 @@ import { MemberCounts } from './member-counts';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options';
 import { Session, type RequestStart } from './session';
 import { MemoryStore } from './state/memory';
-import { StoreError, type StateStore } from './state/store';
+import { StoreError, type OfflineMessage, type StateStore } from './state/store';
 
 /** Background store work (removing acknowledged offline messages) is retried this often, backing off. */
 const STORE_RETRIES = 8;
@@ -36,7 +36,7 @@ const TOKEN_MESSAGES: Record<TokenFailure, string> = {
 };
 
 /** Why a session ended. */
-type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown';
+type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown' | 'overflow';
 
 export class RtmCore implements CoreServices {
   readonly options: ResolvedCoreOptions;
@@ -162,7 +162,14 @@ export class RtmCore implements CoreServices {
         await this.store.releaseSession(req.appId, req.uid, sid);
         return;
       }
-      const session = new Session(sid, req.appId, req.uid, this.clock.now(), this.options.rates, this.clock);
+      const b = this.options.bounds;
+      const session = new Session(sid, req.appId, req.uid, this.clock.now(), this.options.rates, this.clock, {
+        pendingMessages: b.sessionPendingMessages,
+        pendingBytes: b.sessionPendingBytes,
+        socketBufferedBytes: b.socketBufferedBytes,
+        rememberedAnswers: b.rememberedAnswers,
+      });
+      session.onOverflow = (why) => this.overflow(session, why);
       this.bus.register(session);
       conn.session = session;
       conn.loggedIn();
@@ -197,8 +204,40 @@ export class RtmCore implements CoreServices {
     });
   }
 
+  /**
+   * Caches a message for an absent receiver within the cache's bounds (per receiver, per sender,
+   * total bytes). False when a bound refused it (counted; the sender hears it was not cached).
+   */
+  async cacheOffline(appId: string, uid: string, message: OfflineMessage): Promise<boolean> {
+    const b = this.options.bounds;
+    const refused = await this.store.enqueueOffline(appId, uid, message, this.options.limits.offlineMessagesPerUser, {
+      perSender: b.offlineMessagesPerSender,
+      totalBytes: b.offlineCacheBytes,
+    });
+    if (refused) this.options.observer.offlineRefused?.(refused);
+    return !refused;
+  }
+
+  /** Expired offline messages leave on a timer, not only when their receiver logs in. */
+  private armOfflineSweep(): void {
+    const sweep = this.store.sweepOffline?.bind(this.store);
+    if (!sweep || this.closed) return;
+    this.offlineSweep = this.clock.setTimeout(() => {
+      this.offlineSweep = undefined;
+      sweep(this.clock.now(), this.options.limits.offlineMessageTtlMs).then(
+        (n) => {
+          if (n > 0) this.options.observer.offlineSwept?.(n);
+        },
+        (err: unknown) => this.options.observer.fault?.('offline.sweep', err),
+      ).finally(() => this.armOfflineSweep());
+    }, this.options.bounds.offlineSweepIntervalMs);
+  }
+
+  private offlineSweep: TimerHandle | undefined;
+
   /** After a restart: empty channels that still have attributes start their grace period again. */
   async start(): Promise<void> {
+    this.armOfflineSweep();
     for (const { appId, channel } of await this.store.channelsWithAttributes()) {
       await this.channelAttributesWritten(appId, channel);
     }
@@ -350,6 +389,18 @@ export class RtmCore implements CoreServices {
 
   // ---- session end ------------------------------------------------------------------------------
 
+  /**
+   * A session passed a bound on what the server holds for it: it ends (after the event being
+   * pushed, outside the fan-out loop that pushed it), its socket closes with 4005.
+   */
+  private overflow(session: Session, why: string): void {
+    this.options.observer.sessionOverflow?.(session.appId, session.uid, why);
+    queueMicrotask(() => {
+      session.outlet?.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
+      this.background('session.end', this.endSession(session, 'overflow'));
+    });
+  }
+
   async endSession(session: Session, why: EndReason): Promise<void> {
     if (session.ended) return;
     this.options.observer.sessionEnded?.(session.appId, session.uid, why);
@@ -358,6 +409,8 @@ export class RtmCore implements CoreServices {
     for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
     // Timed out with a socket still attached (half-open): close it, so that the client notices and logs in afresh.
     if (why === 'offline') session.outlet?.close(CloseCode.SESSION_TIMED_OUT, 'session timed out');
+    // Peer messages sent with enableOfflineMessaging that never reached the client go to the offline cache.
+    const spill = this.options.offlineMessaging ? session.undeliveredOffline() : [];
     session.end();
     this.bus.unregister(session);
     const ctx: HandlerContext = { core: this, session };
@@ -370,6 +423,7 @@ export class RtmCore implements CoreServices {
         this.options.observer.fault?.(`session.end.${what}`, err, { appId, uid, why });
       }
     };
+    for (const m of spill) await step('offline.spill', () => this.cacheOffline(appId, uid, m));
     for (const ch of channels) await step('leave', () => leaveChannel(ctx, ch));
     await step('subscriptions', () => this.store.dropSubscriptions(appId, uid));
     // User attributes live as long as the login.
@@ -434,6 +488,8 @@ export class RtmCore implements CoreServices {
     this.accepting = false;
     for (const conn of [...this.connections]) conn.close(1001, 'server closing');
     this.counts.close();
+    this.clock.clearTimeout(this.offlineSweep);
+    this.offlineSweep = undefined;
     for (const t of this.attributeExpiry.values()) this.clock.clearTimeout(t);
     this.attributeExpiry.clear();
     await this.store.close();

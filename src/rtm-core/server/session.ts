@@ -13,17 +13,33 @@ import { encodePush, type EncodedEvent, type WireData } from '../protocol/codec'
 import type { PeerOnlineStateName } from '../protocol/frames';
 import { RateLimiter } from '../rate-limit';
 import type { RateName, Rates } from './options';
+import type { OfflineMessage } from './state/store';
 
 /** The socket side of a connection, as a session sees it. */
 export interface Outlet {
   send(data: WireData): void;
   close(code: number, reason: string): void;
+  /** Bytes written to the socket and not yet sent (0 when unknown). */
+  buffered?(): number;
 }
 
 interface Pending {
   seq: number;
   ev: EncodedEvent;
+  bytes: number;
+  /** Set for a peer message sent with enableOfflineMessaging: where it goes if it is never delivered. */
+  offline?: OfflineMessage;
 }
+
+/** A session's limits on what it holds (see DEFAULT_BOUNDS). */
+export interface SessionBounds {
+  pendingMessages: number;
+  pendingBytes: number;
+  socketBufferedBytes: number;
+  rememberedAnswers: number;
+}
+
+const UNBOUNDED: SessionBounds = { pendingMessages: Infinity, pendingBytes: Infinity, socketBufferedBytes: Infinity, rememberedAnswers: 4096 };
 
 interface AckWaiter {
   seq: number;
@@ -52,6 +68,11 @@ export class Session {
   /** Unacknowledged pushes: `outbox[outboxHead…]` (the head moves instead of shifting the array). */
   private outbox: Pending[] = [];
   private outboxHead = 0;
+  private pendingBytes = 0;
+  /** Set once a bound was passed; the core ends the session. */
+  overflowed = false;
+  /** Called (once) when a bound is passed. */
+  onOverflow: ((why: string) => void) | undefined;
   /** Senders waiting for an acknowledgement, in seq (and so deadline) order. One timer for the head. */
   private waiters: AckWaiter[] = [];
   private waitersHead = 0;
@@ -78,7 +99,7 @@ export class Session {
     now: number,
     private readonly rateRules: Rates,
     private readonly clock: Clock,
-    private readonly maxRemembered = 4096,
+    private readonly bounds: SessionBounds = UNBOUNDED,
   ) {
     this.lastSeen = now;
   }
@@ -92,12 +113,48 @@ export class Session {
     return this.outlet !== undefined;
   }
 
-  /** Queues an event, sends it if a socket is attached, and returns its sequence number. */
-  push(ev: EncodedEvent): number {
+  /**
+   * Queues an event, sends it if a socket is attached, and returns its sequence number. Past a
+   * bound, the session is marked overflowed and `onOverflow` is told (the event is still queued:
+   * the core ends the session, and `undeliveredOffline` hands over what must not be lost).
+   */
+  push(ev: EncodedEvent, offline?: OfflineMessage): number {
     const seq = ++this.seq;
-    this.outbox.push({ seq, ev });
-    this.outlet?.send(encodePush(seq, ev));
+    const bytes = ev.json.length + ev.bins.reduce((n, b) => n + b.length, 0);
+    this.outbox.push(offline ? { seq, ev, bytes, offline } : { seq, ev, bytes });
+    this.pendingBytes += bytes;
+    if (!this.overflowed) {
+      this.outlet?.send(encodePush(seq, ev));
+      this.checkBounds();
+    }
     return seq;
+  }
+
+  /** Events queued and not yet acknowledged. */
+  get pending(): { messages: number; bytes: number } {
+    return { messages: this.outbox.length - this.outboxHead, bytes: this.pendingBytes };
+  }
+
+  private checkBounds(): void {
+    const b = this.bounds;
+    const why =
+      this.outbox.length - this.outboxHead > b.pendingMessages ? `over ${b.pendingMessages} unacknowledged events`
+      : this.pendingBytes > b.pendingBytes ? `over ${b.pendingBytes} bytes of unacknowledged events`
+      : (this.outlet?.buffered?.() ?? 0) > b.socketBufferedBytes ? `over ${b.socketBufferedBytes} bytes unsent on the socket`
+      : undefined;
+    if (why === undefined) return;
+    this.overflowed = true;
+    this.onOverflow?.(why);
+  }
+
+  /** Offline-flagged peer messages queued and never acknowledged, oldest first. */
+  undeliveredOffline(): OfflineMessage[] {
+    const out: OfflineMessage[] = [];
+    for (let i = this.outboxHead; i < this.outbox.length; i++) {
+      const o = (this.outbox[i] as Pending).offline;
+      if (o) out.push(o);
+    }
+    return out;
   }
 
   /**
@@ -136,7 +193,10 @@ export class Session {
   ack(seq: number): void {
     if (seq > this.seq || seq <= this.ackedUpTo) return; // the future, or old news
     this.ackedUpTo = seq;
-    while (this.outboxHead < this.outbox.length && (this.outbox[this.outboxHead]?.seq ?? Infinity) <= seq) this.outboxHead++;
+    while (this.outboxHead < this.outbox.length && (this.outbox[this.outboxHead]?.seq ?? Infinity) <= seq) {
+      this.pendingBytes -= (this.outbox[this.outboxHead] as Pending).bytes;
+      this.outboxHead++;
+    }
     if (this.outboxHead === this.outbox.length) {
       this.outbox = [];
       this.outboxHead = 0;
@@ -194,7 +254,7 @@ export class Session {
     this.requests ??= new Map();
     this.requests.set(rid, { fp, answer: undefined });
     this.order.push(rid);
-    if (this.requests.size > this.maxRemembered) this.forgetOldest();
+    if (this.requests.size > this.bounds.rememberedAnswers) this.forgetOldest();
     return 'new';
   }
 
@@ -249,6 +309,7 @@ export class Session {
     this.waitTimer = undefined;
     this.outbox = [];
     this.outboxHead = 0;
+    this.pendingBytes = 0;
     this.outlet = undefined;
     this.requests = undefined;
     this.order = [];

@@ -66,6 +66,7 @@ export async function createServer(options: ServerOptions = {}): Promise<RtmServ
       },
       close: (code, reason) => ws.close(code, reason),
       terminate: () => ws.terminate(),
+      bufferedAmount: () => ws.bufferedAmount,
     });
     ws.on('message', (data, isBinary) => {
       try {

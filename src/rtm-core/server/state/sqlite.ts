@@ -14,7 +14,10 @@ import Database from 'better-sqlite3';
 import { applyChange } from '../../protocol/attributes';
 import type { AttributeChange, ChannelAttributeValue, WireMessage } from '../../protocol/frames';
 import { MemoryStore } from './memory';
-import { StoreError, type AttributeTotals, type OfflineMessage, type StoreFailureKind } from './store';
+import { StoreError, offlineMessageBytes, type AttributeTotals, type OfflineCaps, type OfflineMessage, type OfflineRefusal, type StoreFailureKind } from './store';
+
+/** A row's size as offlineMessageBytes counts it (UTF-8 bytes of text and description, raw bytes). */
+const ROW_BYTES = 'COALESCE(length(CAST(text AS BLOB)), 0) + COALESCE(length(raw), 0) + COALESCE(length(CAST(description AS BLOB)), 0)';
 
 /** How long one statement may wait for a lock held by another process: the event loop waits with it. */
 const BUSY_TIMEOUT_MS = 25;
@@ -45,6 +48,8 @@ CREATE TABLE IF NOT EXISTS offline_messages (
   ts INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS offline_by_receiver ON offline_messages (app, uid, id);
+CREATE INDEX IF NOT EXISTS offline_by_sender ON offline_messages (app, sender);
+CREATE INDEX IF NOT EXISTS offline_by_time ON offline_messages (ts);
 CREATE TABLE IF NOT EXISTS channel_attributes (
   app TEXT NOT NULL, channel TEXT NOT NULL, key TEXT NOT NULL,
   value TEXT NOT NULL, updated_by TEXT NOT NULL, updated_at INTEGER NOT NULL,
@@ -72,6 +77,8 @@ interface AttrRow {
 export class SqliteStore extends MemoryStore {
   private readonly db: Database.Database;
   private readonly stmt;
+  /** The cache's size, kept in step with every insert and delete (read once at open). */
+  private cached: { messages: number; bytes: number };
 
   /** Opens (creating if needed) `sig2rtm.db` in `dataDir`. */
   constructor(dataDir: string) {
@@ -97,18 +104,54 @@ export class SqliteStore extends MemoryStore {
       selectAttrs: this.db.prepare('SELECT key, value, updated_by, updated_at FROM channel_attributes WHERE app = ? AND channel = ?'),
       deleteAttrs: this.db.prepare('DELETE FROM channel_attributes WHERE app = ? AND channel = ?'),
       insertAttr: this.db.prepare('INSERT INTO channel_attributes (app, channel, key, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      countBySender: this.db.prepare('SELECT COUNT(*) AS n FROM offline_messages WHERE app = ? AND sender = ?'),
+      totals: this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM offline_messages`),
+      sizeOfTrim: this.db.prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM (SELECT * FROM offline_messages WHERE app = ? AND uid = ? ORDER BY id LIMIT ?)`,
+      ),
+      sizeOfRemove: this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM offline_messages WHERE app = ? AND uid = ? AND id <= ?`),
+      sizeOfExpired: this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM offline_messages WHERE ts <= ?`),
+      deleteExpired: this.db.prepare('DELETE FROM offline_messages WHERE ts <= ?'),
     };
+    const t = this.stmt.totals.get() as { n: number; bytes: number };
+    this.cached = { messages: t.n, bytes: t.bytes };
   }
 
-  override enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void> {
+  override enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<void | OfflineRefusal> {
     const m = message.msg;
-    return run('enqueueOffline', () => this.db.transaction(() => {
+    const bytes = offlineMessageBytes(message);
+    return run('enqueueOffline', () => this.db.transaction((): void | OfflineRefusal => {
+      if (m.type === 'CALL') return; // call signals are never cached
+      if (caps && (this.stmt.countBySender.get(appId, message.from) as { n: number }).n >= caps.perSender) return 'sender-limit';
+      if (caps && this.cached.bytes + bytes > caps.totalBytes) return 'cache-full';
       if (m.type === 'TEXT') this.stmt.insertOffline.run(appId, uid, message.from, 'TEXT', m.text, null, null, message.ts);
-      else if (m.type === 'RAW') this.stmt.insertOffline.run(appId, uid, message.from, 'RAW', null, Buffer.from(m.raw), m.desc, message.ts);
-      else return; // call signals are never cached
+      else this.stmt.insertOffline.run(appId, uid, message.from, 'RAW', null, Buffer.from(m.raw), m.desc, message.ts);
+      this.counted(1, bytes);
       const { n } = this.stmt.countOffline.get(appId, uid) as { n: number };
-      if (n > max) this.stmt.trimOffline.run(appId, uid, n - max);
+      if (n > max) {
+        const gone = this.stmt.sizeOfTrim.get(appId, uid, n - max) as { n: number; bytes: number };
+        this.stmt.trimOffline.run(appId, uid, n - max);
+        this.counted(-gone.n, -gone.bytes);
+      }
     })());
+  }
+
+  private counted(messages: number, bytes: number): void {
+    this.cached = { messages: this.cached.messages + messages, bytes: this.cached.bytes + bytes };
+  }
+
+  override sweepOffline(now: number, maxAgeMs: number): Promise<number> {
+    return run('sweepOffline', () => this.db.transaction(() => {
+      const gone = this.stmt.sizeOfExpired.get(now - maxAgeMs) as { n: number; bytes: number };
+      if (gone.n === 0) return 0;
+      this.stmt.deleteExpired.run(now - maxAgeMs);
+      this.counted(-gone.n, -gone.bytes);
+      return gone.n;
+    })());
+  }
+
+  override offlineStats(): Promise<{ messages: number; bytes: number }> {
+    return Promise.resolve({ ...this.cached });
   }
 
   override peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }> {
@@ -130,9 +173,11 @@ export class SqliteStore extends MemoryStore {
   }
 
   override removeOffline(appId: string, uid: string, upTo: number): Promise<void> {
-    return run('removeOffline', () => {
+    return run('removeOffline', () => this.db.transaction(() => {
+      const gone = this.stmt.sizeOfRemove.get(appId, uid, upTo) as { n: number; bytes: number };
       this.stmt.deleteOffline.run(appId, uid, upTo);
-    });
+      this.counted(-gone.n, -gone.bytes);
+    })());
   }
 
   override channelsWithAttributes(): Promise<{ appId: string; channel: string }[]> {
