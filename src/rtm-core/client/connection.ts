@@ -24,6 +24,8 @@ export interface LinkOptions {
   backoff: BackoffOptions;
   /** Login gives up after this long (Web SDK: 12 s). */
   loginTimeoutMs: number;
+  /** One connection attempt (handshake and login answer) gives up after this long; the next follows with backoff. */
+  attemptTimeoutMs?: number;
   /** Heartbeat interval until the server says otherwise. */
   heartbeatMs: number;
 }
@@ -88,6 +90,8 @@ export class Link extends EventEmitter<LinkEvents> {
   private readonly pending = new Map<number, Pending>();
   private attempt = 0;
   private reconnectTimer: TimerHandle | undefined;
+  /** The watchdog of the attempt in progress: no answer to the login by then, and the attempt is abandoned. */
+  private attemptTimer: TimerHandle | undefined;
   private heartbeatTimer: TimerHandle | undefined;
   private heartbeatMs: number;
   private lastHeard = 0;
@@ -161,6 +165,8 @@ export class Link extends EventEmitter<LinkEvents> {
   /** Closes everything and fails every pending request. */
   private teardown(): void {
     this.clock.clearTimeout(this.reconnectTimer);
+    this.clock.clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
     this.clock.clearTimeout(this.lazyAck);
     this.lazyAck = undefined;
     this.clock.clearTimeout(this.heartbeatTimer);
@@ -182,6 +188,17 @@ export class Link extends EventEmitter<LinkEvents> {
   // ---- transport --------------------------------------------------------------------------------
 
   private open(): void {
+    this.clock.clearTimeout(this.attemptTimer);
+    this.attemptTimer = this.clock.setTimeout(() => {
+      this.attemptTimer = undefined;
+      // Accepted but never answered (a black-holed route, a stuck proxy): drop it and try again.
+      const t = this.transport;
+      if (!t) return;
+      this.transport = undefined;
+      this.loginRid = -1;
+      t.close(4102, 'attempt timed out');
+      this.lost();
+    }, this.opts.attemptTimeoutMs ?? 5000);
     const transport = this.opts.transport(this.opts.url, {
       onOpen: () => {
         if (this.transport !== transport) return;
@@ -264,6 +281,8 @@ export class Link extends EventEmitter<LinkEvents> {
 
   private onLoginResult(frame: Extract<ServerFrame, { t: 'res' }>): void {
     this.loginRid = -1;
+    this.clock.clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
     if (!frame.ok) {
       if (this.login$) {
         this.failLogin(Reason.LOGIN_FAILURE, errorFor(LoginError, frame.code, frame.msg, { serverCode: frame.code }));
