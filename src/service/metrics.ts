@@ -43,6 +43,22 @@ export function createMetrics(): Metrics {
       this.set(core ? core.onlineUsers().length : 0);
     },
   });
+  new client.Gauge({
+    name: 'sig2rtm_sessions',
+    help: 'Sessions on this server (logged in, or away within the offline grace)',
+    registers: [registry],
+    collect() {
+      this.set(core ? core.bus.snapshot().sessions.length : 0);
+    },
+  });
+  new client.Gauge({
+    name: 'sig2rtm_timers',
+    help: 'Active timers in the process (a leak shows as growth under churn)',
+    registers: [registry],
+    collect() {
+      this.set(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length);
+    },
+  });
   const offlineStats = async () => (core?.store.offlineStats ? await core.store.offlineStats() : { messages: 0, bytes: 0 });
   new client.Gauge({
     name: 'sig2rtm_offline_messages',
