@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from '../rtm-core/protocol/limits';
-import { DEFAULT_RATES, DEFAULT_TIMINGS, type Rates, type Timings } from '../rtm-core/server/options';
+import { DEFAULT_BOUNDS, DEFAULT_RATES, DEFAULT_TIMINGS, type Bounds, type Rates, type Timings } from '../rtm-core/server/options';
 import { WEBHOOK_EVENTS, type WebhookTarget } from './webhooks/sender';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -58,6 +58,7 @@ export interface ServiceConfig {
   limits: Limits;
   timings: Timings;
   rates: Rates;
+  bounds: Bounds;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +157,7 @@ export function defaultConfig(): ServiceConfig {
     limits: structuredClone(DEFAULT_LIMITS),
     timings: { ...DEFAULT_TIMINGS },
     rates: structuredClone(DEFAULT_RATES),
+    bounds: { ...DEFAULT_BOUNDS },
   };
 }
 
@@ -227,6 +229,16 @@ const TIMING_HELP = {
   closeGraceMs: 'a socket the server closes is cut off if the client has not finished the close by then',
 } satisfies Record<keyof typeof DEFAULT_TIMINGS, string>;
 
+const BOUND_HELP = {
+  sessionPendingMessages: 'events queued for one session and not yet acknowledged; past it the session ends (close 4005)',
+  sessionPendingBytes: 'bytes of those events; past it the session ends (close 4005)',
+  socketBufferedBytes: "bytes unsent on a session's socket (a client that stopped reading); past it the session ends (close 4005)",
+  rememberedAnswers: 'answers kept per session for re-sent requests when the client never acknowledges them',
+  offlineMessagesPerSender: 'offline messages one sender may have cached; past it a message is not cached',
+  offlineCacheBytes: 'bytes of all cached offline messages; past it a message is not cached',
+  offlineSweepIntervalMs: 'expired offline messages are swept this often, ms',
+} satisfies Record<keyof typeof DEFAULT_BOUNDS, string>;
+
 const RATE_HELP = {
   login: 'logins per connection',
   send: 'peer and channel messages together',
@@ -253,6 +265,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   ...BASE,
   ...limitSpecs(),
   ...(Object.keys(DEFAULT_TIMINGS) as (keyof typeof DEFAULT_TIMINGS)[]).map((k) => spec(['timings', k], 'int', `${TIMING_HELP[k]}, ms`, `timing-${kebab(k)}`)),
+  ...(Object.keys(DEFAULT_BOUNDS) as (keyof typeof DEFAULT_BOUNDS)[]).map((k) => spec(['bounds', k], 'int', `bound: ${BOUND_HELP[k]}`, `bound-${kebab(k)}`)),
   ...(Object.keys(DEFAULT_RATES) as (keyof typeof DEFAULT_RATES)[]).map((k) => spec(['rates', k], 'rate', `per-client limit on ${RATE_HELP[k]}, as calls/windowMs`, `rate-${kebab(k)}`)),
 ];
 

@@ -27,6 +27,7 @@ export function loggingObserver(log: Logger): CoreObserver {
     tokenRejected: (appId, uid, reason, detail, conn) => log.warn({ conn, appId, uid, reason, detail }, 'token refused'),
     invalid: (kind, conn, detail) => log.warn({ conn, kind, detail }, 'invalid input'),
     rateLimited: (type) => log.debug({ type }, 'rate limited'),
+    sessionOverflow: (appId, uid, why) => log.warn({ appId, uid, why }, 'slow consumer: session ended'),
     sessionEnded: (appId, uid, why) => log.info({ appId, uid, why }, 'session ended'),
     fault: (where, err, context) => log.error({ where, err, ...context }, 'fault contained'),
   };

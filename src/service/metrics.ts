@@ -58,6 +58,8 @@ export function createMetrics(apps?: readonly string[]): Metrics {
   });
   const faults = new client.Counter({ name: 'sig2rtm_faults_total', help: 'Contained faults (store errors, failed handlers, bad HTTP requests that threw), by place', labelNames: ['where'], registers: [registry] });
   const sessionsEnded = new client.Counter({ name: 'sig2rtm_sessions_ended_total', help: 'Sessions ended, by appId and reason', labelNames: ['app', 'reason'], registers: [registry] });
+  const offlineRefused = new client.Counter({ name: 'sig2rtm_offline_refused_total', help: 'Messages not cached offline because a bound of the cache refused them', labelNames: ['reason'], registers: [registry] });
+  const offlineSwept = new client.Counter({ name: 'sig2rtm_offline_swept_total', help: 'Expired offline messages removed by the periodic sweep', registers: [registry] });
   let core: RtmCore | undefined;
   new client.Gauge({
     name: 'sig2rtm_online_users',
@@ -65,6 +67,39 @@ export function createMetrics(apps?: readonly string[]): Metrics {
     registers: [registry],
     collect() {
       this.set(core ? core.onlineUsers().length : 0);
+    },
+  });
+  new client.Gauge({
+    name: 'sig2rtm_sessions',
+    help: 'Sessions on this server (logged in, or away within the offline grace)',
+    registers: [registry],
+    collect() {
+      this.set(core ? core.bus.snapshot().sessions.length : 0);
+    },
+  });
+  new client.Gauge({
+    name: 'sig2rtm_timers',
+    help: 'Active timers in the process (a leak shows as growth under churn)',
+    registers: [registry],
+    collect() {
+      this.set(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length);
+    },
+  });
+  const offlineStats = async () => (core?.store.offlineStats ? await core.store.offlineStats() : { messages: 0, bytes: 0 });
+  new client.Gauge({
+    name: 'sig2rtm_offline_messages',
+    help: 'Messages in the offline cache',
+    registers: [registry],
+    async collect() {
+      this.set((await offlineStats()).messages);
+    },
+  });
+  new client.Gauge({
+    name: 'sig2rtm_offline_bytes',
+    help: 'Bytes in the offline cache',
+    registers: [registry],
+    async collect() {
+      this.set((await offlineStats()).bytes);
     },
   });
   new client.Gauge({
@@ -114,6 +149,8 @@ export function createMetrics(apps?: readonly string[]): Metrics {
     delivered: (kind, ms) => latency.observe({ kind }, ms / 1000),
     sessionEnded: (appId, _uid, why) => sessionsEnded.inc({ app: app(appId, true), reason: why }),
     fault: (where) => faults.inc({ where }),
+    offlineRefused: (reason) => offlineRefused.inc({ reason }),
+    offlineSwept: (n) => offlineSwept.inc(n),
   };
   return {
     registry,

@@ -103,6 +103,7 @@ export async function mountService(config: ServiceConfig, options: EmbedOptions 
     limits: config.limits,
     rates: config.rates,
     timings: config.timings,
+    bounds: config.bounds,
     offlineMessaging: config.offlineMessaging,
     maxBadFrames: config.maxBadFrames,
     observer: combineObservers(metrics.observer, loggingObserver(log), webhookObserver(webhooks)),

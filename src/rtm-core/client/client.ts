@@ -75,6 +75,7 @@ export class RtmClient extends SdkEmitter<RtmClientEvents> {
       clock: cfg.clock,
       backoff: cfg.backoff,
       loginTimeoutMs: cfg.loginTimeoutMs,
+      attemptTimeoutMs: cfg.attemptTimeoutMs,
       heartbeatMs: 2000,
     });
     const limits: Limits = DEFAULT_LIMITS;

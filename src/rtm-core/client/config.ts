@@ -25,6 +25,11 @@ export interface Sig2rtmClientConfig extends RtmConfig {
   reconnect?: Partial<BackoffOptions>;
   /** Login gives up after this long. Default 12 000 ms (Web SDK). */
   loginTimeoutMs?: number;
+  /**
+   * One connection attempt (TCP, WebSocket handshake, login answer) gives up after this long and
+   * the next one starts, with backoff (a server that accepts but never answers). Default 5000.
+   */
+  attemptTimeoutMs?: number;
   /** Per-request timeout. Default 10 000 ms (Web SDK). */
   requestTimeoutMs?: number;
   /** Call-invitation timers (rtm-1x.md §8.6). */
@@ -45,7 +50,7 @@ export interface Sig2rtmClientConfig extends RtmConfig {
 
 const KNOWN_KEYS = new Set<string>([
   'enableLogUpload', 'logFilter', 'enableCloudProxy',
-  'serverUrl', 'transport', 'clock', 'reconnect', 'loginTimeoutMs', 'requestTimeoutMs', 'invitation', 'sharedChannels', 'legacyNames',
+  'serverUrl', 'transport', 'clock', 'reconnect', 'loginTimeoutMs', 'attemptTimeoutMs', 'requestTimeoutMs', 'invitation', 'sharedChannels', 'legacyNames',
 ]);
 
 export interface ResolvedClientConfig {
@@ -54,6 +59,7 @@ export interface ResolvedClientConfig {
   clock: Clock;
   backoff: BackoffOptions;
   loginTimeoutMs: number;
+  attemptTimeoutMs: number;
   requestTimeoutMs: number;
   invitation: InvitationTimings;
   sharedChannels: boolean;
@@ -73,6 +79,7 @@ export function resolveClientConfig(config: Sig2rtmClientConfig | undefined): Re
     clock: c.clock ?? systemClock,
     backoff: { ...DEFAULT_BACKOFF, ...c.reconnect },
     loginTimeoutMs: c.loginTimeoutMs ?? 12_000,
+    attemptTimeoutMs: c.attemptTimeoutMs ?? 5000,
     requestTimeoutMs: c.requestTimeoutMs ?? 10_000,
     invitation: { ...DEFAULT_INVITATION_TIMINGS, ...c.invitation },
     sharedChannels: c.sharedChannels === true,

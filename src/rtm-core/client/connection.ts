@@ -24,6 +24,8 @@ export interface LinkOptions {
   backoff: BackoffOptions;
   /** Login gives up after this long (Web SDK: 12 s). */
   loginTimeoutMs: number;
+  /** One connection attempt (handshake and login answer) gives up after this long; the next follows with backoff. */
+  attemptTimeoutMs?: number;
   /** Heartbeat interval until the server says otherwise. */
   heartbeatMs: number;
 }
@@ -90,6 +92,8 @@ export class Link extends EventEmitter<LinkEvents> {
   private readonly pending = new Map<number, Pending>();
   private attempt = 0;
   private reconnectTimer: TimerHandle | undefined;
+  /** The watchdog of the attempt in progress: no answer to the login by then, and the attempt is abandoned. */
+  private attemptTimer: TimerHandle | undefined;
   private heartbeatTimer: TimerHandle | undefined;
   private heartbeatMs: number;
   private lastHeard = 0;
@@ -163,6 +167,8 @@ export class Link extends EventEmitter<LinkEvents> {
   /** Closes everything and fails every pending request. */
   private teardown(): void {
     this.clock.clearTimeout(this.reconnectTimer);
+    this.clock.clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
     this.clock.clearTimeout(this.lazyAck);
     this.lazyAck = undefined;
     this.clock.clearTimeout(this.heartbeatTimer);
@@ -184,6 +190,17 @@ export class Link extends EventEmitter<LinkEvents> {
   // ---- transport --------------------------------------------------------------------------------
 
   private open(): void {
+    this.clock.clearTimeout(this.attemptTimer);
+    this.attemptTimer = this.clock.setTimeout(() => {
+      this.attemptTimer = undefined;
+      // Accepted but never answered (a black-holed route, a stuck proxy): drop it and try again.
+      const t = this.transport;
+      if (!t) return;
+      this.transport = undefined;
+      this.loginRid = -1;
+      t.close(4102, 'attempt timed out');
+      this.lost();
+    }, this.opts.attemptTimeoutMs ?? 5000);
     const transport = this.opts.transport(this.opts.url, {
       onOpen: () => {
         if (this.transport !== transport) return;
@@ -267,6 +284,8 @@ export class Link extends EventEmitter<LinkEvents> {
 
   private onLoginResult(frame: Extract<ServerFrame, { t: 'res' }>): void {
     this.loginRid = -1;
+    this.clock.clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
     if (!frame.ok) {
       if (this.login$) {
         this.failLogin(Reason.LOGIN_FAILURE, errorFor(LoginError, frame.code, frame.msg, { serverCode: frame.code }));
@@ -292,6 +311,7 @@ export class Link extends EventEmitter<LinkEvents> {
     if (!resumed) {
       this.lastSeq = 0;
       this.ackedSeq = 0;
+      this.reportedDone = 0;
     }
     this.sid = data.sid;
     this.heartbeatMs = data.hb;
@@ -353,12 +373,26 @@ export class Link extends EventEmitter<LinkEvents> {
     }, ACK_DELAY_MS);
   }
 
-  private flushAck(): void {
-    if (this.lastSeq > this.ackedSeq && this.transport) {
-      this.ackedSeq = this.lastSeq;
-      this.transport.send(encodeFrame({ t: 'ack', seq: this.lastSeq }));
-    }
+  /**
+   * Every request below this rid has its answer (or was given up): the server may forget their
+   * answers, which it keeps to answer a re-send after a resume instead of running it twice.
+   */
+  private answeredBelow(): number {
+    const oldest = this.pending.keys().next();
+    return oldest.done ? this.nextRid : oldest.value;
   }
+
+  /** Acknowledges pushes, and answers when `withAnswers` (or when pushes are due anyway). */
+  private flushAck(withAnswers = false): void {
+    if (!this.transport) return;
+    const done = this.answeredBelow();
+    if (this.lastSeq === this.ackedSeq && (!withAnswers || done === this.reportedDone)) return;
+    this.ackedSeq = this.lastSeq;
+    this.reportedDone = done;
+    this.transport.send(encodeFrame({ t: 'ack', seq: this.lastSeq, done }));
+  }
+
+  private reportedDone = 0;
 
   private startHeartbeat(): void {
     this.clock.clearTimeout(this.heartbeatTimer);
@@ -373,6 +407,7 @@ export class Link extends EventEmitter<LinkEvents> {
         return;
       }
       this.transport.send('{"t":"ping"}');
+      this.flushAck(true);
       this.heartbeatTimer = this.clock.setTimeout(beat, this.heartbeatMs);
     };
     this.heartbeatTimer = this.clock.setTimeout(beat, this.heartbeatMs);

@@ -93,5 +93,7 @@ export const ProtocolError = {
   GOING_AWAY: 5,
   /** Pings faster than the server's ping rate: not answered, and counted as bad frames. */
   TOO_OFTEN: 6,
+  /** A request id the session already used for another request (or released): not run. */
+  REUSED_REQUEST_ID: 7,
 } as const;
 export type ProtocolErrorCode = CodeOf<typeof ProtocolError>;

@@ -106,7 +106,11 @@ export type ClientNotice =
   /** Heartbeat; the server answers with `pong`. */
   | { t: 'ping' }
   /** Cumulative acknowledgement of every push up to and including `seq`. */
-  | { t: 'ack'; seq: number };
+  /**
+   * `seq`: every push up to it arrived. `done` (optional): the client has the answer of every
+   * request below this rid, so the server may forget them (it keeps them to answer re-sends).
+   */
+  | { t: 'ack'; seq: number; done?: number };
 
 export type ClientFrame = ClientRequest | ClientNotice;
 export type RequestType = ClientRequest['t'];

@@ -74,6 +74,23 @@ function checkMessage(msg: unknown, maxBytes: number, callBytes = 8192): string 
   return 'msg.type must be TEXT, RAW or CALL';
 }
 
+/**
+ * A checked message reduced to its documented fields. What is relayed is built from these alone:
+ * an extra field (of any size or depth) would otherwise ride along past the size limit.
+ */
+function documentedFields(msg: WireMessage): WireMessage {
+  switch (msg.type) {
+    case 'TEXT':
+      return { type: 'TEXT', text: msg.text };
+    case 'RAW':
+      return { type: 'RAW', raw: msg.raw, desc: msg.desc };
+    case 'CALL': {
+      const { kind, callId, channelId, extra } = msg.call;
+      return { type: 'CALL', call: { kind, callId, channelId, extra } };
+    }
+  }
+}
+
 /** A channel message (from a member or, with the extension, from outside): text or raw, never a call signal. */
 function checkChannelMessage(f: Fields, l: ValidationLimits): string | null {
   if (!isValidId(f.ch)) return 'invalid channel id';
@@ -208,7 +225,9 @@ export function validateClientFrame(value: unknown, limits: ValidationLimits): V
   if (t === 'ping') return { ok: true, frame: { t: 'ping' } };
   if (t === 'ack') {
     if (!Number.isSafeInteger(f.seq) || (f.seq as number) < 0) return { ok: false, rid: undefined, msg: 'ack.seq must be an integer >= 0' };
-    return { ok: true, frame: { t: 'ack', seq: f.seq as number } };
+    if (f.done === undefined) return { ok: true, frame: { t: 'ack', seq: f.seq as number } };
+    if (!Number.isSafeInteger(f.done) || (f.done as number) < 0) return { ok: false, rid: undefined, msg: 'ack.done must be an integer >= 0' };
+    return { ok: true, frame: { t: 'ack', seq: f.seq as number, done: f.done as number } };
   }
   if (!str(t) || !Object.prototype.hasOwnProperty.call(RULES, t)) {
     return { ok: false, rid: undefined, msg: `unknown frame type ${JSON.stringify(t)}` };
@@ -222,6 +241,7 @@ export function validateClientFrame(value: unknown, limits: ValidationLimits): V
   const problem = rule.check(f, limits);
   if (typeof problem === 'string') return { ok: false, rid, t: type, code: rule.code, msg: problem };
   if (problem !== null) return { ok: false, rid, t: type, ...problem };
+  if (type === 'peer' || type === 'chmsg' || type === 'chmsgOut') f.msg = documentedFields(f.msg as WireMessage);
   return { ok: true, frame: f as unknown as ClientFrame };
 }
 

@@ -8,6 +8,7 @@ import type { EncodedEvent } from '../protocol/codec';
 import { encodeFrame } from '../protocol/codec';
 import type { KickReason } from '../protocol/frames';
 import type { Session } from './session';
+import type { OfflineMessage } from './state/store';
 
 /** What became of a peer delivery. */
 export type Delivery =
@@ -27,8 +28,11 @@ export interface Bus {
   localSession(appId: string, uid: string): Session | undefined;
   sessionById(sid: string): Session | undefined;
 
-  /** Queues `ev` for the user and waits up to `ackTimeoutMs` for its client's acknowledgement. */
-  deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number): Promise<Delivery>;
+  /**
+   * Queues `ev` for the user and waits up to `ackTimeoutMs` for its client's acknowledgement.
+   * `offline` (optional): the message to cache if the receiver's session ends before acknowledging it.
+   */
+  deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number, offline?: OfflineMessage): Promise<Delivery>;
   /** Queues `ev` for the user without waiting (presence, notices). */
   pushToUser(appId: string, uid: string, ev: EncodedEvent): void;
 
@@ -105,10 +109,10 @@ export class LocalBus implements Bus {
     return this.byId.get(sid);
   }
 
-  deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number): Promise<Delivery> {
+  deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number, offline?: OfflineMessage): Promise<Delivery> {
     const session = this.localSession(appId, uid);
     if (!session || session.ended) return Promise.resolve('absent');
-    const seq = session.push(ev);
+    const seq = session.push(ev, offline);
     if (!session.attached || session.presence !== 'ONLINE') return Promise.resolve('queued');
     return session.waitForAck(seq, ackTimeoutMs);
   }

@@ -12,6 +12,7 @@ import type { RtmCore } from './core';
 import { RequestFailure } from './handlers/context';
 import { RateLimiter } from '../rate-limit';
 import type { RateName } from './options';
+import { fingerprint } from './fingerprint';
 import type { Outlet, Session } from './session';
 
 /** What a transport must provide for a connection. */
@@ -21,6 +22,8 @@ export interface SocketLike {
   close(code: number, reason: string): void;
   /** Drops the connection at once (a peer that ignores the close frame). */
   terminate?(): void;
+  /** Bytes queued on the socket and not yet sent. */
+  bufferedAmount?(): number;
 }
 
 /** Close codes we use (4000–4999 are for applications). */
@@ -31,6 +34,8 @@ export const CloseCode = {
   LOGIN_TIMEOUT: 4003,
   /** The session ended for silence while this socket was still open. */
   SESSION_TIMED_OUT: 4004,
+  /** The session passed a bound on what the server holds for it (a receiver that does not keep up): it ended. */
+  SLOW_CONSUMER: 4005,
 } as const;
 
 /** WebSocket close code 1001 (RFC 6455 §7.4.1): the endpoint is going away. */
@@ -87,6 +92,10 @@ export class Connection implements Outlet {
 
   send(data: WireData): void {
     if (!this.closing) this.socket.send(data);
+  }
+
+  buffered(): number {
+    return this.socket.bufferedAmount?.() ?? 0;
   }
 
   /**
@@ -148,6 +157,7 @@ export class Connection implements Outlet {
         return;
       case 'ack':
         this.session?.ack(f.seq);
+        if (f.done !== undefined) this.session?.release(f.done);
         return;
       case 'login':
         this.core.login(this, f).catch((err: unknown) => this.internalError(f.rid, err));
@@ -160,7 +170,11 @@ export class Connection implements Outlet {
           this.reply(f.rid, { ok: false, code: USER_NOT_LOGGED_IN, msg: 'not logged in' });
           return;
         }
-        this.core.handle(this.session, f);
+        if (this.core.handle(this.session, f, fingerprint(data)) === 'reused') {
+          this.core.options.observer.invalid?.('field', this.id, `request id ${f.rid} reused`);
+          this.send(encodeFrame({ t: 'error', code: ProtocolError.REUSED_REQUEST_ID, msg: `request id ${f.rid} was used for another request` }));
+          this.countBad();
+        }
     }
   }
 
@@ -184,9 +198,9 @@ export class Connection implements Outlet {
   }
 
   private internalError(rid: number, err: unknown): void {
-    // A typed failure (shared state unavailable) says why; anything else is a bug, logged.
+    // A typed failure (shared state unavailable) says why; anything else is a bug, logged and counted.
     if (err instanceof RequestFailure) return this.reply(rid, { ok: false, code: err.code, msg: err.message });
-    console.error('[sig2rtm] request failed', err);
+    this.core.options.observer.fault?.('request.session', err, { conn: this.id, rid });
     this.reply(rid, { ok: false, code: 1, msg: 'internal error' });
   }
 

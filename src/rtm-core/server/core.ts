@@ -16,9 +16,13 @@ import { RequestFailure, type CoreServices, type HandlerContext } from './handle
 import { handlers } from './handlers/index';
 import { MemberCounts } from './member-counts';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options';
-import { Session } from './session';
+import { Session, type RequestStart } from './session';
 import { MemoryStore } from './state/memory';
-import type { StateStore } from './state/store';
+import { StoreError, type OfflineMessage, type StateStore } from './state/store';
+
+/** Background store work (removing acknowledged offline messages) is retried this often, backing off. */
+const STORE_RETRIES = 8;
+const STORE_RETRY_FIRST_MS = 100;
 
 /**
  * What a client hears when its token is refused: the official code and a message that says no more
@@ -35,7 +39,7 @@ const CHANNEL_TTL_ATTRIBUTE = '_channel_ttl';
 const LEGACY_SPECIAL_CHANNEL_PREFIX = '__agora_';
 
 /** Why a session ended. */
-type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown';
+type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown' | 'overflow';
 
 export class RtmCore implements CoreServices, BusHost {
   readonly options: ResolvedCoreOptions;
@@ -59,7 +63,7 @@ export class RtmCore implements CoreServices, BusHost {
       small: t.memberCountIntervalMs,
       large: t.memberCountIntervalLargeMs,
       threshold: this.options.limits.memberEventsUpTo,
-    });
+    }, (err) => this.options.observer.fault?.('memberCount', err));
   }
 
   // ---- connections ------------------------------------------------------------------------------
@@ -88,8 +92,22 @@ export class RtmCore implements CoreServices, BusHost {
     if (session.presence === 'UNREACHABLE') {
       session.presence = 'ONLINE';
       this.armSilence(session);
-      void this.announcePresence(session, 'ONLINE');
+      this.background('presence', this.announcePresence(session, 'ONLINE'));
     }
+  }
+
+  /** Work nobody waits for: a failure is contained (logged, counted), never an unhandled rejection. */
+  private background(where: string, work: Promise<unknown>, context?: Record<string, unknown>): void {
+    work.catch((err: unknown) => this.options.observer.fault?.(where, err, context));
+  }
+
+  /** Idempotent store work retried with exponential backoff while the store is unavailable. */
+  private retried(where: string, op: () => Promise<unknown>, context: Record<string, unknown>, attempt = 0): void {
+    op().catch((err: unknown) => {
+      this.options.observer.fault?.(where, err, { ...context, attempt });
+      if (this.closed || attempt + 1 >= STORE_RETRIES || !(err instanceof StoreError)) return;
+      this.clock.setTimeout(() => this.retried(where, op, context, attempt + 1), STORE_RETRY_FIRST_MS * 2 ** attempt);
+    });
   }
 
   // ---- login / logout ---------------------------------------------------------------------------
@@ -153,7 +171,14 @@ export class RtmCore implements CoreServices, BusHost {
         await this.store.releaseSession(req.appId, req.uid, sid);
         return;
       }
-      const session = new Session(sid, req.appId, req.uid, this.clock.now(), this.options.rates, this.clock);
+      const b = this.options.bounds;
+      const session = new Session(sid, req.appId, req.uid, this.clock.now(), this.options.rates, this.clock, {
+        pendingMessages: b.sessionPendingMessages,
+        pendingBytes: b.sessionPendingBytes,
+        socketBufferedBytes: b.socketBufferedBytes,
+        rememberedAnswers: b.rememberedAnswers,
+      });
+      session.onOverflow = (why) => this.overflow(session, why);
       this.bus.register(session);
       conn.session = session;
       conn.loggedIn();
@@ -162,8 +187,9 @@ export class RtmCore implements CoreServices, BusHost {
       session.attach(conn, undefined, this.clock.now());
       this.armSilence(session);
       this.armTokenTimers(session, expiresAt);
-      if (!replaced) void this.announcePresence(session, 'ONLINE');
-      await this.deliverOffline(session);
+      if (!replaced) this.background('presence', this.announcePresence(session, 'ONLINE'));
+      // The login is answered already: a store failure here leaves the messages cached for the next login.
+      this.background('offline.deliver', this.deliverOffline(session), { appId: req.appId, uid: req.uid });
     } finally {
       conn.loggingIn = false;
     }
@@ -178,17 +204,50 @@ export class RtmCore implements CoreServices, BusHost {
     const { appId, uid } = session;
     const { messages, upTo } = await this.store.peekOffline(appId, uid, this.clock.now(), limits.offlineMessageTtlMs);
     if (upTo === 0) return;
-    if (messages.length === 0) return this.store.removeOffline(appId, uid, upTo); // all expired
+    const remove = () => this.store.removeOffline(appId, uid, upTo);
+    if (messages.length === 0) return this.retried('offline.remove', remove, { appId, uid }); // all expired
     let last = 0;
     for (const m of messages) last = session.push(encodeEvent({ e: 'peer', from: m.from, msg: m.msg, ts: m.ts, offline: true }));
-    void session.waitForAck(last).then(async (outcome) => {
-      if (outcome === 'acked') await this.store.removeOffline(appId, uid, upTo);
+    void session.waitForAck(last).then((outcome) => {
+      if (outcome === 'acked') this.retried('offline.remove', remove, { appId, uid });
     });
   }
+
+  /**
+   * Caches a message for an absent receiver within the cache's bounds (per receiver, per sender,
+   * total bytes). False when a bound refused it (counted; the sender hears it was not cached).
+   */
+  async cacheOffline(appId: string, uid: string, message: OfflineMessage): Promise<boolean> {
+    const b = this.options.bounds;
+    const refused = await this.store.enqueueOffline(appId, uid, message, this.options.limits.offlineMessagesPerUser, {
+      perSender: b.offlineMessagesPerSender,
+      totalBytes: b.offlineCacheBytes,
+    });
+    if (refused) this.options.observer.offlineRefused?.(refused);
+    return !refused;
+  }
+
+  /** Expired offline messages leave on a timer, not only when their receiver logs in. */
+  private armOfflineSweep(): void {
+    const sweep = this.store.sweepOffline?.bind(this.store);
+    if (!sweep || this.closed) return;
+    this.offlineSweep = this.clock.setTimeout(() => {
+      this.offlineSweep = undefined;
+      sweep(this.clock.now(), this.options.limits.offlineMessageTtlMs).then(
+        (n) => {
+          if (n > 0) this.options.observer.offlineSwept?.(n);
+        },
+        (err: unknown) => this.options.observer.fault?.('offline.sweep', err),
+      ).finally(() => this.armOfflineSweep());
+    }, this.options.bounds.offlineSweepIntervalMs);
+  }
+
+  private offlineSweep: TimerHandle | undefined;
 
   /** After a restart: empty channels that still have attributes start their grace period again. */
   async start(): Promise<void> {
     await this.bus.start?.(this);
+    this.armOfflineSweep();
     for (const { appId, channel } of await this.store.channelsWithAttributes()) {
       await this.channelAttributesWritten(appId, channel);
     }
@@ -207,9 +266,10 @@ export class RtmCore implements CoreServices, BusHost {
   // ---- requests ---------------------------------------------------------------------------------
 
   /** Runs a request of a logged-in session; the answer goes to whichever socket the session has then. */
-  handle(session: Session, req: Exclude<ClientRequest, { t: 'login' | 'logout' }>): void {
-    if (session.ended) return; // nothing an ended session sends is handled (Connection answers 102)
-    if (session.begin(req.rid) !== 'new') return;
+  handle(session: Session, req: Exclude<ClientRequest, { t: 'login' | 'logout' }>, fp: string): RequestStart {
+    if (session.ended) return 'running'; // nothing an ended session sends is handled (Connection answers 102)
+    const start = session.begin(req.rid, fp);
+    if (start !== 'new') return start;
     const ctx: HandlerContext = { core: this, session };
     const handler = handlers[req.t] as (c: HandlerContext, r: typeof req) => Promise<unknown>;
     let running: Promise<unknown>;
@@ -225,13 +285,14 @@ export class RtmCore implements CoreServices, BusHost {
         session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: true, data: data ?? null }) as string);
       },
       (err: unknown) => {
-        const failure = err instanceof RequestFailure ? err : new RequestFailure(1, 'internal error');
-        if (!(err instanceof RequestFailure)) console.error('[sig2rtm] handler failed', req.t, err);
+        const failure = err instanceof RequestFailure ? err : new RequestFailure(1, err instanceof StoreError ? 'temporarily unavailable, try again' : 'internal error');
+        if (!(err instanceof RequestFailure)) observer.fault?.(`request.${req.t}`, err, { appId: session.appId, uid: session.uid, rid: req.rid });
         if (failure.rateLimited) observer.rateLimited?.(req.t);
         observer.request?.(req.t, failure.code);
         session.finish(req.rid, encodeFrame({ t: 'res', rid: req.rid, ok: false, code: failure.code, msg: failure.message }) as string);
       },
     );
+    return 'new';
   }
 
   private reply<T extends keyof ResultMap>(conn: Connection, rid: number, data: ResultMap[T]): void {
@@ -274,9 +335,13 @@ export class RtmCore implements CoreServices, BusHost {
       key,
       this.clock.setTimeout(() => {
         this.attributeExpiry.delete(key);
-        void this.store.clearChannelAttributesIfEmpty(appId, channel).then((cleared) => {
-          if (cleared) this.channelTtls.delete(key);
-        });
+        this.background(
+          'channelAttributes.expire',
+          this.store.clearChannelAttributesIfEmpty(appId, channel).then((cleared) => {
+            if (cleared) this.channelTtls.delete(key);
+          }),
+          { appId, channel },
+        );
       }, this.channelTtls.get(key) ?? this.options.timings.channelAttributesTtlMs),
     );
   }
@@ -322,9 +387,9 @@ export class RtmCore implements CoreServices, BusHost {
       const silent = this.clock.now() - session.lastSeen;
       if (session.presence === 'ONLINE' && silent >= unreachableAfterMs) {
         session.presence = 'UNREACHABLE';
-        void this.announcePresence(session, 'UNREACHABLE');
+        this.background('presence', this.announcePresence(session, 'UNREACHABLE'));
       } else if (session.presence === 'UNREACHABLE' && silent >= offlineAfterMs) {
-        void this.endSession(session, 'offline');
+        this.background('session.end', this.endSession(session, 'offline'));
         return;
       }
       this.armSilence(session);
@@ -347,13 +412,25 @@ export class RtmCore implements CoreServices, BusHost {
         // fails with TOKEN_EXPIRED until the client brings a renewed token.
         if (session.attached) {
           this.bus.kick(session, 'TOKEN_EXPIRED');
-          void this.endSession(session, 'token-expired');
+          this.background('session.end', this.endSession(session, 'token-expired'));
         }
       }, Math.max(0, expiresAt - now)),
     );
   }
 
   // ---- session end ------------------------------------------------------------------------------
+
+  /**
+   * A session passed a bound on what the server holds for it: it ends (after the event being
+   * pushed, outside the fan-out loop that pushed it), its socket closes with 4005.
+   */
+  private overflow(session: Session, why: string): void {
+    this.options.observer.sessionOverflow?.(session.appId, session.uid, why);
+    queueMicrotask(() => {
+      session.outlet?.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
+      this.background('session.end', this.endSession(session, 'overflow'));
+    });
+  }
 
   async endSession(session: Session, why: EndReason): Promise<void> {
     if (session.ended) return;
@@ -363,16 +440,29 @@ export class RtmCore implements CoreServices, BusHost {
     for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
     // Timed out with a socket still attached (half-open): close it, so that the client notices and logs in afresh.
     if (why === 'offline') session.outlet?.close(CloseCode.SESSION_TIMED_OUT, 'session timed out');
+    // Peer messages sent with enableOfflineMessaging that never reached the client go to the offline cache.
+    const spill = this.options.offlineMessaging ? session.undeliveredOffline() : [];
     session.end();
     this.bus.unregister(session);
     const ctx: HandlerContext = { core: this, session };
-    for (const ch of channels) await leaveChannel(ctx, ch);
-    await this.store.dropSubscriptions(session.appId, session.uid);
+    const { appId, uid } = session;
+    // Each step on its own: a store failure in one must not leave the others undone.
+    const step = async (what: string, work: () => Promise<unknown>) => {
+      try {
+        await work();
+      } catch (err) {
+        this.options.observer.fault?.(`session.end.${what}`, err, { appId, uid, why });
+      }
+    };
+    for (const m of spill) await step('offline.spill', () => this.cacheOffline(appId, uid, m));
+    for (const ch of channels) await step('leave', () => leaveChannel(ctx, ch));
+    await step('subscriptions', () => this.store.dropSubscriptions(appId, uid));
     // User attributes live as long as the login.
-    await this.store.clearUserAttributes(session.appId, session.uid);
+    await step('attributes', () => this.store.clearUserAttributes(appId, uid));
     if (why !== 'replaced') {
-      const released = await this.store.releaseSession(session.appId, session.uid, session.sid);
-      if (released) await this.announcePresence(session, 'OFFLINE');
+      await step('release', async () => {
+        if (await this.store.releaseSession(appId, uid, session.sid)) await this.announcePresence(session, 'OFFLINE');
+      });
     }
   }
 
@@ -447,6 +537,8 @@ export class RtmCore implements CoreServices, BusHost {
     this.accepting = false;
     for (const conn of [...this.connections]) conn.close(1001, 'server closing');
     this.counts.close();
+    this.clock.clearTimeout(this.offlineSweep);
+    this.offlineSweep = undefined;
     for (const t of this.attributeExpiry.values()) this.clock.clearTimeout(t);
     this.attributeExpiry.clear();
     await this.bus.close?.();

@@ -22,7 +22,16 @@ export class MemberCounts {
     private readonly store: StateStore,
     private readonly bus: Bus,
     private readonly intervals: { small: number; large: number; threshold: number },
+    /** A count could not be read: contained (the next change tries again). */
+    private readonly onFault: (err: unknown) => void = () => undefined,
   ) {}
+
+  private flushSoon(appId: string, channel: string, key: string, st: ChannelCountState): void {
+    this.flush(appId, channel, key, st).catch((err: unknown) => {
+      st.timer = undefined;
+      this.onFault(err);
+    });
+  }
 
   changed(appId: string, channel: string): void {
     const key = `${appId}\u0000${channel}`;
@@ -34,9 +43,7 @@ export class MemberCounts {
     if (st.timer) return;
     const state = st;
     const wait = Math.max(0, state.lastSentAt + this.intervals.small - this.clock.now());
-    state.timer = this.clock.setTimeout(() => {
-      void this.flush(appId, channel, key, state);
-    }, wait);
+    state.timer = this.clock.setTimeout(() => this.flushSoon(appId, channel, key, state), wait);
   }
 
   private async flush(appId: string, channel: string, key: string, st: ChannelCountState): Promise<void> {
@@ -45,7 +52,7 @@ export class MemberCounts {
     const interval = count > this.intervals.threshold ? this.intervals.large : this.intervals.small;
     if (count > this.intervals.threshold && now - st.lastSentAt < interval) {
       // Large channel: wait out the longer interval.
-      st.timer = this.clock.setTimeout(() => void this.flush(appId, channel, key, st), st.lastSentAt + interval - now);
+      st.timer = this.clock.setTimeout(() => this.flushSoon(appId, channel, key, st), st.lastSentAt + interval - now);
       return;
     }
     st.timer = undefined;

@@ -20,6 +20,12 @@ export interface CoreObserver {
   delivered?(kind: 'peer', ms: number): void;
   /** A token was refused (login or renewToken): the verifier's detail, for the server log only. */
   tokenRejected?(appId: string, uid: string, reason: string, detail: string, connectionId?: number): void;
+  /** A message was not cached offline: a bound of the cache refused it. */
+  offlineRefused?(reason: 'sender-limit' | 'cache-full'): void;
+  /** The periodic sweep removed `count` expired offline messages. */
+  offlineSwept?(count: number): void;
+  /** A session passed a bound on what the server holds for it (it ends, close 4005). */
+  sessionOverflow?(appId: string, uid: string, why: string): void;
   /** A session ended. */
   sessionEnded?(appId: string, uid: string, why: string): void;
   /**

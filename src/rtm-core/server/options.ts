@@ -69,6 +69,29 @@ export const DEFAULT_TIMINGS = {
 };
 export type Timings = typeof DEFAULT_TIMINGS;
 
+/**
+ * What the server holds on behalf of a client, bounded (issue 11). Past a session bound the session
+ * ends (close 4005, "slow consumer"): its queued events are dropped, except peer messages sent with
+ * enableOfflineMessaging, which go to the offline cache; the client reconnects into a fresh session.
+ */
+export const DEFAULT_BOUNDS = {
+  /** Events queued for one session and not yet acknowledged by its client. */
+  sessionPendingMessages: 10_000,
+  /** Their encoded size, bytes. */
+  sessionPendingBytes: 8 * 1024 * 1024,
+  /** Bytes a session's socket may hold unsent (a client that stopped reading). */
+  socketBufferedBytes: 8 * 1024 * 1024,
+  /** Answers kept per session for re-sent requests when the client never says it has them. */
+  rememberedAnswers: 4096,
+  /** Offline messages one sender may have cached, all receivers together (past it: not cached). */
+  offlineMessagesPerSender: 1000,
+  /** All cached offline messages together, bytes (past it: not cached). */
+  offlineCacheBytes: 256 * 1024 * 1024,
+  /** Expired offline messages are swept this often (not only when their receiver logs in). */
+  offlineSweepIntervalMs: 60_000,
+};
+export type Bounds = typeof DEFAULT_BOUNDS;
+
 export interface AppConfig {
   /** With a certificate, logins need a valid 006 / 007 / legacy token; without, any token or none. */
   certificate?: string;
@@ -87,6 +110,7 @@ export interface CoreOptions {
   limits?: Partial<Limits>;
   rates?: Partial<Rates>;
   timings?: Partial<Timings>;
+  bounds?: Partial<Bounds>;
   /** Cache peer messages sent with `enableOfflineMessaging` for offline receivers (≤1.4 feature). */
   offlineMessaging?: boolean;
   /** Bad frames a connection may send before it is closed. */
@@ -101,6 +125,7 @@ export interface ResolvedCoreOptions {
   limits: Limits;
   rates: Rates;
   timings: Timings;
+  bounds: Bounds;
   offlineMessaging: boolean;
   maxBadFrames: number;
   clock: Clock;
@@ -113,6 +138,7 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     limits: { ...(DEFAULT_LIMITS as unknown as Limits), ...options.limits },
     rates: { ...DEFAULT_RATES, ...options.rates },
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    bounds: { ...DEFAULT_BOUNDS, ...options.bounds },
     offlineMessaging: options.offlineMessaging ?? true,
     maxBadFrames: options.maxBadFrames ?? 20,
     clock: options.clock ?? systemClock,

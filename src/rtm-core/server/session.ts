@@ -13,17 +13,33 @@ import { encodePush, type EncodedEvent, type WireData } from '../protocol/codec'
 import type { PeerOnlineStateName } from '../protocol/frames';
 import { RateLimiter } from '../rate-limit';
 import type { RateName, Rates } from './options';
+import type { OfflineMessage } from './state/store';
 
 /** The socket side of a connection, as a session sees it. */
 export interface Outlet {
   send(data: WireData): void;
   close(code: number, reason: string): void;
+  /** Bytes written to the socket and not yet sent (0 when unknown). */
+  buffered?(): number;
 }
 
 interface Pending {
   seq: number;
   ev: EncodedEvent;
+  bytes: number;
+  /** Set for a peer message sent with enableOfflineMessaging: where it goes if it is never delivered. */
+  offline?: OfflineMessage;
 }
+
+/** A session's limits on what it holds (see DEFAULT_BOUNDS). */
+export interface SessionBounds {
+  pendingMessages: number;
+  pendingBytes: number;
+  socketBufferedBytes: number;
+  rememberedAnswers: number;
+}
+
+const UNBOUNDED: SessionBounds = { pendingMessages: Infinity, pendingBytes: Infinity, socketBufferedBytes: Infinity, rememberedAnswers: 4096 };
 
 interface AckWaiter {
   seq: number;
@@ -31,8 +47,8 @@ interface AckWaiter {
   resolve: (outcome: 'acked' | 'unacked') => void;
 }
 
-/** Results of recently answered requests, kept so that a request re-sent after a resume is answered, not redone. */
-const RECENT_RESULTS = 256;
+/** What `begin` makes of a request id. */
+export type RequestStart = 'new' | 'answered' | 'running' | 'reused';
 
 export class Session {
   outlet: Outlet | undefined;
@@ -52,14 +68,29 @@ export class Session {
   /** Unacknowledged pushes: `outbox[outboxHead…]` (the head moves instead of shifting the array). */
   private outbox: Pending[] = [];
   private outboxHead = 0;
+  private pendingBytes = 0;
+  /** Set once a bound was passed; the core ends the session. */
+  overflowed = false;
+  /** Called (once) when a bound is passed. */
+  onOverflow: ((why: string) => void) | undefined;
   /** Senders waiting for an acknowledgement, in seq (and so deadline) order. One timer for the head. */
   private waiters: AckWaiter[] = [];
   private waitersHead = 0;
   private waitTimer: TimerHandle | undefined;
   // Created on first use: an idle session (most of them) never needs these.
   private rateLimiter: RateLimiter<RateName> | undefined;
-  private recent: Map<number, string> | undefined;
-  private inflight: Set<number> | undefined;
+  /**
+   * Answers kept so that a request re-sent after a resume is answered, not run twice: rid → the
+   * request's fingerprint and (once answered) its encoded answer. An entry leaves when the client
+   * says it has every answer below a rid (`release`), not after a fixed count; `maxRemembered` only
+   * bounds a client that never says so.
+   */
+  private requests: Map<number, { fp: string; answer: string | undefined }> | undefined;
+  /** Rids in arrival order (increasing, from a client of ours), so that `release` pops from the head. */
+  private order: number[] = [];
+  private orderHead = 0;
+  /** Every rid below this one was released: seeing one again is a reuse. */
+  private releasedBelow = 0;
 
   constructor(
     readonly sid: string,
@@ -68,6 +99,7 @@ export class Session {
     now: number,
     private readonly rateRules: Rates,
     private readonly clock: Clock,
+    private readonly bounds: SessionBounds = UNBOUNDED,
   ) {
     this.lastSeen = now;
   }
@@ -81,12 +113,48 @@ export class Session {
     return this.outlet !== undefined;
   }
 
-  /** Queues an event, sends it if a socket is attached, and returns its sequence number. */
-  push(ev: EncodedEvent): number {
+  /**
+   * Queues an event, sends it if a socket is attached, and returns its sequence number. Past a
+   * bound, the session is marked overflowed and `onOverflow` is told (the event is still queued:
+   * the core ends the session, and `undeliveredOffline` hands over what must not be lost).
+   */
+  push(ev: EncodedEvent, offline?: OfflineMessage): number {
     const seq = ++this.seq;
-    this.outbox.push({ seq, ev });
-    this.outlet?.send(encodePush(seq, ev));
+    const bytes = ev.json.length + ev.bins.reduce((n, b) => n + b.length, 0);
+    this.outbox.push(offline ? { seq, ev, bytes, offline } : { seq, ev, bytes });
+    this.pendingBytes += bytes;
+    if (!this.overflowed) {
+      this.outlet?.send(encodePush(seq, ev));
+      this.checkBounds();
+    }
     return seq;
+  }
+
+  /** Events queued and not yet acknowledged. */
+  get pending(): { messages: number; bytes: number } {
+    return { messages: this.outbox.length - this.outboxHead, bytes: this.pendingBytes };
+  }
+
+  private checkBounds(): void {
+    const b = this.bounds;
+    const why =
+      this.outbox.length - this.outboxHead > b.pendingMessages ? `over ${b.pendingMessages} unacknowledged events`
+      : this.pendingBytes > b.pendingBytes ? `over ${b.pendingBytes} bytes of unacknowledged events`
+      : (this.outlet?.buffered?.() ?? 0) > b.socketBufferedBytes ? `over ${b.socketBufferedBytes} bytes unsent on the socket`
+      : undefined;
+    if (why === undefined) return;
+    this.overflowed = true;
+    this.onOverflow?.(why);
+  }
+
+  /** Offline-flagged peer messages queued and never acknowledged, oldest first. */
+  undeliveredOffline(): OfflineMessage[] {
+    const out: OfflineMessage[] = [];
+    for (let i = this.outboxHead; i < this.outbox.length; i++) {
+      const o = (this.outbox[i] as Pending).offline;
+      if (o) out.push(o);
+    }
+    return out;
   }
 
   /**
@@ -125,7 +193,10 @@ export class Session {
   ack(seq: number): void {
     if (seq > this.seq || seq <= this.ackedUpTo) return; // the future, or old news
     this.ackedUpTo = seq;
-    while (this.outboxHead < this.outbox.length && (this.outbox[this.outboxHead]?.seq ?? Infinity) <= seq) this.outboxHead++;
+    while (this.outboxHead < this.outbox.length && (this.outbox[this.outboxHead]?.seq ?? Infinity) <= seq) {
+      this.pendingBytes -= (this.outbox[this.outboxHead] as Pending).bytes;
+      this.outboxHead++;
+    }
     if (this.outboxHead === this.outbox.length) {
       this.outbox = [];
       this.outboxHead = 0;
@@ -166,28 +237,66 @@ export class Session {
 
   // ---- idempotent requests across resumes -----------------------------------------------------
 
-  /** 'new' when `rid` has not been seen; otherwise the request was answered (re-sends it) or is running. */
-  begin(rid: number): 'new' | 'answered' | 'running' {
-    const done = this.recent?.get(rid);
-    if (done !== undefined) {
-      this.send(done);
+  /**
+   * 'new' when `rid` has not been seen; 'answered' (the answer is sent again) or 'running' when the
+   * same request (same fingerprint) was seen; 'reused' when the rid belonged to another request or
+   * was released.
+   */
+  begin(rid: number, fp: string): RequestStart {
+    const seen = this.requests?.get(rid);
+    if (seen) {
+      if (seen.fp !== fp) return 'reused';
+      if (seen.answer === undefined) return 'running';
+      this.send(seen.answer);
       return 'answered';
     }
-    this.inflight ??= new Set();
-    if (this.inflight.has(rid)) return 'running';
-    this.inflight.add(rid);
+    if (rid < this.releasedBelow) return 'reused';
+    this.requests ??= new Map();
+    this.requests.set(rid, { fp, answer: undefined });
+    this.order.push(rid);
+    if (this.requests.size > this.bounds.rememberedAnswers) this.forgetOldest();
     return 'new';
   }
 
   finish(rid: number, encodedResponse: string): void {
-    this.inflight?.delete(rid);
-    this.recent ??= new Map();
-    this.recent.set(rid, encodedResponse);
-    if (this.recent.size > RECENT_RESULTS) {
-      const oldest = this.recent.keys().next().value;
-      if (oldest !== undefined) this.recent.delete(oldest);
-    }
+    const seen = this.requests?.get(rid);
+    if (seen) seen.answer = encodedResponse;
     this.send(encodedResponse);
+  }
+
+  /** The client has the answers of every request below `rid`: they need not be kept any more. */
+  release(rid: number): void {
+    if (rid <= this.releasedBelow) return;
+    this.releasedBelow = rid;
+    const order = this.order;
+    while (this.orderHead < order.length && (order[this.orderHead] as number) < rid) {
+      this.requests?.delete(order[this.orderHead] as number);
+      this.orderHead++;
+    }
+    this.compactOrder();
+  }
+
+  /** Answers remembered (for metrics and tests). */
+  get remembered(): number {
+    return this.requests?.size ?? 0;
+  }
+
+  private forgetOldest(): void {
+    while (this.orderHead < this.order.length) {
+      const rid = this.order[this.orderHead++] as number;
+      if (this.requests?.delete(rid)) break;
+    }
+    this.compactOrder();
+  }
+
+  private compactOrder(): void {
+    if (this.orderHead === this.order.length) {
+      this.order = [];
+      this.orderHead = 0;
+    } else if (this.orderHead > 1024) {
+      this.order = this.order.slice(this.orderHead);
+      this.orderHead = 0;
+    }
   }
 
   /** Ends the session: every waiting sender hears "not received". */
@@ -200,6 +309,10 @@ export class Session {
     this.waitTimer = undefined;
     this.outbox = [];
     this.outboxHead = 0;
+    this.pendingBytes = 0;
     this.outlet = undefined;
+    this.requests = undefined;
+    this.order = [];
+    this.orderHead = 0;
   }
 }

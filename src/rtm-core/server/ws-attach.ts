@@ -61,6 +61,7 @@ export function rtmEndpoint(core: RtmCore): WebSocketHandler {
       },
       close: (code, reason) => ws.close(code, reason),
       terminate: () => ws.terminate(),
+      bufferedAmount: () => ws.bufferedAmount,
     });
     ws.on('message', (data, isBinary) => {
       try {

@@ -13,7 +13,7 @@ import type { RequestOf, RequestType, ResultMap } from '../../protocol/frames';
 import type { Bus } from '../bus';
 import type { ResolvedCoreOptions } from '../options';
 import type { Session } from '../session';
-import type { StateStore } from '../state/store';
+import type { OfflineMessage, StateStore } from '../state/store';
 
 export interface CoreServices {
   readonly options: ResolvedCoreOptions;
@@ -24,6 +24,8 @@ export interface CoreServices {
   memberCountChanged(appId: string, channel: string, count: number): void;
   /** Channel attributes were written: if nobody is in the channel, their grace period starts. */
   channelAttributesWritten(appId: string, channel: string): Promise<void>;
+  /** Caches a message for an absent receiver within the cache's bounds; false when refused. */
+  cacheOffline(appId: string, uid: string, message: OfflineMessage): Promise<boolean>;
   /** Re-verifies a token for the session and re-arms its expiry timers. */
   renewToken(session: Session, token: string): void;
 }

@@ -14,17 +14,11 @@ export const peer: Handler<'peer'> = async (ctx, req) => {
   takeRate(ctx, 'send', PeerMessageError.TOO_OFTEN);
   const ts = core.clock.now();
   const ev = encodeEvent({ e: 'peer', from: session.uid, msg: req.msg, ts });
-  const outcome = await core.bus.deliverToUser(session.appId, req.to, ev, core.options.timings.peerAckTimeoutMs);
+  // Offline-flagged: if the receiver's session ends before it acknowledges, the message is cached.
+  const offline = req.offline === true && core.options.offlineMessaging ? { from: session.uid, msg: req.msg, ts } : undefined;
+  const outcome = await core.bus.deliverToUser(session.appId, req.to, ev, core.options.timings.peerAckTimeoutMs, offline);
   if (outcome === 'acked') core.options.observer.delivered?.('peer', core.clock.now() - ts);
   if (outcome !== 'absent') return { received: outcome === 'acked' };
-  if (req.offline === true && core.options.offlineMessaging) {
-    await core.store.enqueueOffline(
-      session.appId,
-      req.to,
-      { from: session.uid, msg: req.msg, ts },
-      core.options.limits.offlineMessagesPerUser,
-    );
-    return { received: false, cached: true, absent: true };
-  }
+  if (offline && (await core.cacheOffline(session.appId, req.to, offline))) return { received: false, cached: true, absent: true };
   return { received: false, absent: true };
 };

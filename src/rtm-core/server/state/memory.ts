@@ -4,7 +4,13 @@
 
 import type { AttributeChange, ChannelAttributeValue } from '../../protocol/frames';
 import { applyChange } from '../../protocol/attributes';
-import type { AttributeTotals, OfflineMessage, StateStore } from './store';
+import { offlineMessageBytes, type AttributeTotals, type OfflineCaps, type OfflineMessage, type OfflineRefusal, type StateStore } from './store';
+
+interface CachedOffline {
+  id: number;
+  message: OfflineMessage;
+  bytes: number;
+}
 
 /** Map<appId, Map<key, V>>, created on demand. */
 class Scoped<V> {
@@ -40,8 +46,21 @@ export class MemoryStore implements StateStore {
   private readonly subscribers = new Scoped<Set<string>>();
   /** subscriber → targets */
   private readonly subscriptions = new Scoped<Set<string>>();
-  private readonly offline = new Scoped<{ id: number; message: OfflineMessage }[]>();
+  private readonly offline = new Scoped<CachedOffline[]>();
   private nextOfflineId = 1;
+  /** Cache totals: bytes, and messages per `${appId}\0${sender}`. */
+  private offlineBytes = 0;
+  private offlineCount = 0;
+  private readonly perSender = new Map<string, number>();
+
+  private countOffline(appId: string, q: CachedOffline, sign: 1 | -1): void {
+    this.offlineBytes += sign * q.bytes;
+    this.offlineCount += sign;
+    const key = `${appId}\u0000${q.message.from}`;
+    const n = (this.perSender.get(key) ?? 0) + sign;
+    if (n <= 0) this.perSender.delete(key);
+    else this.perSender.set(key, n);
+  }
 
   claimSession(appId: string, uid: string, sid: string): Promise<string | undefined> {
     const m = this.sessions.of(appId);
@@ -127,13 +146,36 @@ export class MemoryStore implements StateStore {
     this.subscriptions.of(appId).delete(subscriber);
   }
 
-  enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void> {
+  enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<void | OfflineRefusal> {
+    const bytes = offlineMessageBytes(message);
+    if (caps && (this.perSender.get(`${appId}\u0000${message.from}`) ?? 0) >= caps.perSender) return Promise.resolve('sender-limit');
+    if (caps && this.offlineBytes + bytes > caps.totalBytes) return Promise.resolve('cache-full');
     const m = this.offline.of(appId);
     const queue = m.get(uid) ?? [];
-    queue.push({ id: this.nextOfflineId++, message });
-    while (queue.length > max) queue.shift();
+    const q = { id: this.nextOfflineId++, message, bytes };
+    queue.push(q);
+    this.countOffline(appId, q, 1);
+    while (queue.length > max) this.countOffline(appId, queue.shift() as CachedOffline, -1);
     m.set(uid, queue);
     return Promise.resolve();
+  }
+
+  sweepOffline(now: number, maxAgeMs: number): Promise<number> {
+    let swept = 0;
+    for (const [appId, m] of this.offline.entries()) {
+      for (const [uid, queue] of m) {
+        const keep = queue.filter((q) => now - q.message.ts < maxAgeMs);
+        for (const q of queue) if (now - q.message.ts >= maxAgeMs) this.countOffline(appId, q, -1);
+        swept += queue.length - keep.length;
+        if (keep.length === 0) m.delete(uid);
+        else m.set(uid, keep);
+      }
+    }
+    return Promise.resolve(swept);
+  }
+
+  offlineStats(): Promise<{ messages: number; bytes: number }> {
+    return Promise.resolve({ messages: this.offlineCount, bytes: this.offlineBytes });
   }
 
   peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }> {
@@ -146,7 +188,9 @@ export class MemoryStore implements StateStore {
 
   removeOffline(appId: string, uid: string, upTo: number): Promise<void> {
     const m = this.offline.of(appId);
-    const rest = (m.get(uid) ?? []).filter((q) => q.id > upTo);
+    const all = m.get(uid) ?? [];
+    for (const q of all) if (q.id <= upTo) this.countOffline(appId, q, -1);
+    const rest = all.filter((q) => q.id > upTo);
     if (rest.length === 0) m.delete(uid);
     else m.set(uid, rest);
     return Promise.resolve();

@@ -14,7 +14,31 @@ import Database from 'better-sqlite3';
 import { applyChange } from '../../protocol/attributes';
 import type { AttributeChange, ChannelAttributeValue, WireMessage } from '../../protocol/frames';
 import { MemoryStore } from './memory';
-import type { AttributeTotals, OfflineMessage } from './store';
+import { StoreError, offlineMessageBytes, type AttributeTotals, type OfflineCaps, type OfflineMessage, type OfflineRefusal, type StoreFailureKind } from './store';
+
+/** A row's size as offlineMessageBytes counts it (UTF-8 bytes of text and description, raw bytes). */
+const ROW_BYTES = 'COALESCE(length(CAST(text AS BLOB)), 0) + COALESCE(length(raw), 0) + COALESCE(length(CAST(description AS BLOB)), 0)';
+
+/** How long one statement may wait for a lock held by another process: the event loop waits with it. */
+const BUSY_TIMEOUT_MS = 25;
+
+function kindOf(err: unknown): StoreFailureKind {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return 'other';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code.startsWith('SQLITE_FULL')) return 'full';
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY')) return 'io';
+  return 'other';
+}
+
+/** Runs one synchronous database operation; a failure becomes a rejected promise of a StoreError, never a throw. */
+function run<T>(operation: string, fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(new StoreError(kindOf(err), operation, { cause: err }));
+  }
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS offline_messages (
@@ -24,6 +48,8 @@ CREATE TABLE IF NOT EXISTS offline_messages (
   ts INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS offline_by_receiver ON offline_messages (app, uid, id);
+CREATE INDEX IF NOT EXISTS offline_by_sender ON offline_messages (app, sender);
+CREATE INDEX IF NOT EXISTS offline_by_time ON offline_messages (ts);
 CREATE TABLE IF NOT EXISTS channel_attributes (
   app TEXT NOT NULL, channel TEXT NOT NULL, key TEXT NOT NULL,
   value TEXT NOT NULL, updated_by TEXT NOT NULL, updated_at INTEGER NOT NULL,
@@ -55,12 +81,16 @@ interface AttrRow {
 export class SqliteStore extends MemoryStore {
   private readonly db: Database.Database;
   private readonly stmt;
+  /** The cache's size, kept in step with every insert and delete (read once at open). */
+  private cached: { messages: number; bytes: number };
 
   /** Opens (creating if needed) `sig2rtm.db` in `dataDir`. */
   constructor(dataDir: string) {
     super();
     fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'sig2rtm.db'));
+    // A short busy timeout: better-sqlite3 waits for a lock synchronously (5 s by default), blocking
+    // every client; a busy database is reported instead, and the caller retries or answers an error.
+    this.db = new Database(path.join(dataDir, 'sig2rtm.db'), { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
@@ -85,22 +115,61 @@ export class SqliteStore extends MemoryStore {
         'INSERT INTO account_attributes (app, account, name, value) VALUES (?, ?, ?, ?) ON CONFLICT (app, account, name) DO UPDATE SET value = excluded.value',
       ),
       deleteAccountAttr: this.db.prepare('DELETE FROM account_attributes WHERE app = ? AND account = ? AND name = ?'),
+      countBySender: this.db.prepare('SELECT COUNT(*) AS n FROM offline_messages WHERE app = ? AND sender = ?'),
+      totals: this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM offline_messages`),
+      sizeOfTrim: this.db.prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM (SELECT * FROM offline_messages WHERE app = ? AND uid = ? ORDER BY id LIMIT ?)`,
+      ),
+      sizeOfRemove: this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM offline_messages WHERE app = ? AND uid = ? AND id <= ?`),
+      sizeOfExpired: this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM offline_messages WHERE ts <= ?`),
+      deleteExpired: this.db.prepare('DELETE FROM offline_messages WHERE ts <= ?'),
     };
+    const t = this.stmt.totals.get() as { n: number; bytes: number };
+    this.cached = { messages: t.n, bytes: t.bytes };
   }
 
-  override enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void> {
+  override enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<void | OfflineRefusal> {
     const m = message.msg;
-    this.db.transaction(() => {
+    const bytes = offlineMessageBytes(message);
+    return run('enqueueOffline', () => this.db.transaction((): void | OfflineRefusal => {
+      if (m.type === 'CALL') return; // call signals are never cached
+      if (caps && (this.stmt.countBySender.get(appId, message.from) as { n: number }).n >= caps.perSender) return 'sender-limit';
+      if (caps && this.cached.bytes + bytes > caps.totalBytes) return 'cache-full';
       if (m.type === 'TEXT') this.stmt.insertOffline.run(appId, uid, message.from, 'TEXT', m.text, null, null, message.ts);
-      else if (m.type === 'RAW') this.stmt.insertOffline.run(appId, uid, message.from, 'RAW', null, Buffer.from(m.raw), m.desc, message.ts);
-      else return; // call signals are never cached
+      else this.stmt.insertOffline.run(appId, uid, message.from, 'RAW', null, Buffer.from(m.raw), m.desc, message.ts);
+      this.counted(1, bytes);
       const { n } = this.stmt.countOffline.get(appId, uid) as { n: number };
-      if (n > max) this.stmt.trimOffline.run(appId, uid, n - max);
-    })();
-    return Promise.resolve();
+      if (n > max) {
+        const gone = this.stmt.sizeOfTrim.get(appId, uid, n - max) as { n: number; bytes: number };
+        this.stmt.trimOffline.run(appId, uid, n - max);
+        this.counted(-gone.n, -gone.bytes);
+      }
+    })());
+  }
+
+  private counted(messages: number, bytes: number): void {
+    this.cached = { messages: this.cached.messages + messages, bytes: this.cached.bytes + bytes };
+  }
+
+  override sweepOffline(now: number, maxAgeMs: number): Promise<number> {
+    return run('sweepOffline', () => this.db.transaction(() => {
+      const gone = this.stmt.sizeOfExpired.get(now - maxAgeMs) as { n: number; bytes: number };
+      if (gone.n === 0) return 0;
+      this.stmt.deleteExpired.run(now - maxAgeMs);
+      this.counted(-gone.n, -gone.bytes);
+      return gone.n;
+    })());
+  }
+
+  override offlineStats(): Promise<{ messages: number; bytes: number }> {
+    return Promise.resolve({ ...this.cached });
   }
 
   override peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }> {
+    return run('peekOffline', () => this.peekRows(appId, uid, now, maxAgeMs));
+  }
+
+  private peekRows(appId: string, uid: string, now: number, maxAgeMs: number): { messages: OfflineMessage[]; upTo: number } {
     const rows = this.stmt.selectOffline.all(appId, uid) as OfflineRow[];
     const messages: OfflineMessage[] = [];
     for (const r of rows) {
@@ -111,17 +180,19 @@ export class SqliteStore extends MemoryStore {
           : { type: 'TEXT', text: r.text ?? '' };
       messages.push({ from: r.sender, msg, ts: r.ts });
     }
-    return Promise.resolve({ messages, upTo: rows[rows.length - 1]?.id ?? 0 });
+    return { messages, upTo: rows[rows.length - 1]?.id ?? 0 };
   }
 
   override removeOffline(appId: string, uid: string, upTo: number): Promise<void> {
-    this.stmt.deleteOffline.run(appId, uid, upTo);
-    return Promise.resolve();
+    return run('removeOffline', () => this.db.transaction(() => {
+      const gone = this.stmt.sizeOfRemove.get(appId, uid, upTo) as { n: number; bytes: number };
+      this.stmt.deleteOffline.run(appId, uid, upTo);
+      this.counted(-gone.n, -gone.bytes);
+    })());
   }
 
   override channelsWithAttributes(): Promise<{ appId: string; channel: string }[]> {
-    const rows = this.stmt.channelsWithAttrs.all() as { app: string; channel: string }[];
-    return Promise.resolve(rows.map((r) => ({ appId: r.app, channel: r.channel })));
+    return run('channelsWithAttributes', () => (this.stmt.channelsWithAttrs.all() as { app: string; channel: string }[]).map((r) => ({ appId: r.app, channel: r.channel })));
   }
 
   override setAccountAttribute(appId: string, account: string, name: string, value: string, max: number): Promise<'ok' | 'overflow'> {
@@ -158,24 +229,23 @@ export class SqliteStore extends MemoryStore {
     limits: AttributeTotals,
   ): Promise<Record<string, ChannelAttributeValue> | 'overflow'> {
     const wrap = (value: string): ChannelAttributeValue => ({ value, lastUpdateUserId: stamp.by, lastUpdateTs: stamp.ts });
-    const result = this.db.transaction(() => {
+    return run('changeChannelAttributes', () => this.db.transaction(() => {
       const next = applyChange(this.readAttrs(appId, channel), change, wrap, (v) => v.value, limits);
       if (!next) return 'overflow' as const;
       this.stmt.deleteAttrs.run(appId, channel);
       for (const [k, v] of next) this.stmt.insertAttr.run(appId, channel, k, v.value, v.lastUpdateUserId, v.lastUpdateTs);
       return Object.fromEntries(next);
-    })();
-    return Promise.resolve(result);
+    })());
   }
 
   override getChannelAttributes(appId: string, channel: string): Promise<Record<string, ChannelAttributeValue>> {
-    return Promise.resolve(Object.fromEntries(this.readAttrs(appId, channel)));
+    return run('getChannelAttributes', () => Object.fromEntries(this.readAttrs(appId, channel)));
   }
 
   override async clearChannelAttributesIfEmpty(appId: string, channel: string): Promise<boolean> {
     const counts = await this.channelCounts(appId, [channel]);
     if ((counts[channel] ?? 0) > 0) return false;
-    return this.stmt.deleteAttrs.run(appId, channel).changes > 0;
+    return run('clearChannelAttributes', () => this.stmt.deleteAttrs.run(appId, channel).changes > 0);
   }
 
   override close(): Promise<void> {

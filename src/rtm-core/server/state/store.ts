@@ -8,15 +8,51 @@
  */
 
 import type { AttributeTotals } from '../../protocol/attributes';
+import { utf8Length } from '../../protocol/limits';
 import type { AttributeChange, ChannelAttributeValue, WireMessage } from '../../protocol/frames';
 
 export type { AttributeTotals };
+
+/** What kind of store failure: busy/locked (transient), out of space, I/O, or anything else. */
+export type StoreFailureKind = 'busy' | 'full' | 'io' | 'other';
+
+/**
+ * A store operation failed for a reason of the store's own (not of the request): the request
+ * concerned gets a typed error, background work retries with backoff, the process goes on.
+ */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    readonly kind: StoreFailureKind,
+    readonly operation: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`store ${operation} failed (${kind})`, options);
+  }
+}
 
 export interface OfflineMessage {
   from: string;
   msg: WireMessage;
   /** Server receive time, ms. */
   ts: number;
+}
+
+/** Limits on the offline cache as a whole (issue 11): past either, a message is not cached. */
+export interface OfflineCaps {
+  /** Messages one sender may have cached, all receivers together. */
+  perSender: number;
+  /** Bytes of all cached messages together (see `offlineMessageBytes`). */
+  totalBytes: number;
+}
+
+/** Why a message was not cached. */
+export type OfflineRefusal = 'sender-limit' | 'cache-full';
+
+/** The size a cached message counts for: its text, or its bytes and description. */
+export function offlineMessageBytes(m: OfflineMessage): number {
+  const msg = m.msg;
+  return msg.type === 'TEXT' ? utf8Length(msg.text) : msg.type === 'RAW' ? msg.raw.length + utf8Length(msg.desc) : 0;
 }
 
 export interface StateStore {
@@ -50,7 +86,11 @@ export interface StateStore {
    * Caches a message for an offline receiver, keeping at most `max` (oldest dropped first).
    * Resolves once the message is stored (on disk, for a durable store).
    */
-  enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void>;
+  enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<void | OfflineRefusal>;
+  /** Removes every cached message older than `maxAgeMs` (all receivers); returns how many. Optional. */
+  sweepOffline?(now: number, maxAgeMs: number): Promise<number>;
+  /** The offline cache's size, for metrics. Optional. */
+  offlineStats?(): Promise<{ messages: number; bytes: number }>;
   /**
    * The receiver's cached messages younger than `maxAgeMs`, oldest first, without removing them,
    * and a cursor covering them (and any expired ones) for `removeOffline`. Messages leave the store
