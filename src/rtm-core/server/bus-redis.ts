@@ -80,7 +80,10 @@ export class RedisBus implements Bus {
   /** When Redis was last (re)connected: nobody is swept until every live node had time to refresh its lease. */
   private readySince = Date.now();
   private closed = false;
+  /** The sweep or reconciliation running, if any (one at a time). */
   private sweeping: Promise<void> | undefined;
+  /** Redis errors seen by the last reconciliation: more since then means some writes may be missing. */
+  private errorsSeen = 0;
 
   constructor(
     private readonly link: RedisLink,
@@ -108,8 +111,9 @@ export class RedisBus implements Bus {
     await this.link.sub.subscribe(this.inbox, this.all);
     this.link.onReconnected = () => {
       this.readySince = Date.now();
-      void this.refreshLease();
+      this.refreshLease().catch(() => undefined);
     };
+    this.errorsSeen = this.link.errors;
     await this.refreshLease();
     this.leaseTimer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.leaseTimer.unref();
@@ -142,8 +146,11 @@ export class RedisBus implements Bus {
       const leases = await this.link.run((r) => r.mget(...nodes.map((n) => this.leaseKey(n))));
       const dead = nodes.filter((n, i) => leases[i] == null && n !== this.nodeId);
       this.dead = new Set(dead);
-      if (Date.now() - this.readySince < this.leaseMs) return;
-      if (dead.length > 0 && !this.sweeping) {
+      if (this.sweeping) return;
+      if (this.link.errors !== this.errorsSeen) {
+        this.errorsSeen = this.link.errors;
+        this.sweeping = this.reconcile().finally(() => (this.sweeping = undefined));
+      } else if (dead.length > 0 && Date.now() - this.readySince >= this.leaseMs) {
         this.sweeping = this.sweep(dead).finally(() => (this.sweeping = undefined));
       }
     } catch {
@@ -159,6 +166,34 @@ export class RedisBus implements Bus {
         await this.cleanUp(node, appId, uid, sid, 'offline');
       }
       await this.link.run((r) => r.srem(`${this.link.prefix}nodes`, node));
+    }
+  }
+
+  /**
+   * After Redis failed some commands (away, restarted), makes Redis agree with what this node hosts:
+   * sessions that ended here meanwhile are cleaned up (channels left, OFFLINE), and live ones whose
+   * state Redis lost (a restart without persistence) are claimed and joined again; one that a newer
+   * login elsewhere replaced meanwhile ends here.
+   */
+  private async reconcile(): Promise<void> {
+    for (const [appId, uid, sid] of await this.store.sessionsOf(this.nodeId)) {
+      const session = this.local.sessionById(sid);
+      if (session && !session.ended) continue;
+      const owner = await this.store.ownerOf(appId, uid);
+      // Replaced by a newer login elsewhere: the user's channels are the new session's now.
+      if (owner !== undefined && owner !== sid) await this.store.forgetSession(appId, uid, sid);
+      else await this.cleanUp(this.nodeId, appId, uid, sid, 'offline');
+    }
+    for (const session of this.local.snapshot().sessions) {
+      if (this.closed || session.ended) continue;
+      const owner = await this.store.ownerOf(session.appId, session.uid);
+      if (owner !== undefined && owner !== session.sid) {
+        await this.host?.endLocalSession(session, 'REMOTE_LOGIN');
+        continue;
+      }
+      if (owner === undefined) await this.store.claimSession(session.appId, session.uid, session.sid);
+      for (const ch of session.channels) await this.store.joinChannel(session.appId, ch, session.uid);
+      if (session.subscriptions.size > 0) await this.store.subscribe(session.appId, session.uid, [...session.subscriptions]);
     }
   }
 
@@ -207,7 +242,12 @@ export class RedisBus implements Bus {
   private async remoteNodeOf(appId: string, uid: string): Promise<string | undefined> {
     const sid = await this.store.ownerOf(appId, uid);
     const node = sid === undefined ? undefined : nodeOfSid(sid);
-    return node !== undefined && node !== this.nodeId && !this.dead.has(node) ? node : undefined;
+    if (node === undefined || node === this.nodeId) return undefined;
+    if (!this.dead.has(node)) return node;
+    // Thought dead at the last check: look again (it may have just come back after a Redis outage).
+    if ((await this.link.run((r) => r.exists(this.leaseKey(node)))) === 0) return undefined;
+    this.dead.delete(node);
+    return node;
   }
 
   async deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number): Promise<Delivery> {
@@ -249,7 +289,12 @@ export class RedisBus implements Bus {
     const node = nodeOfSid(sid);
     if (node === undefined || node === this.nodeId) return;
     if (!this.dead.has(node)) {
-      const done = await this.request(node, (id) => ({ k: 'end', sid, reason, id, from: this.nodeId }), this.endTimeoutMs);
+      const stop = { done: false };
+      const done = await Promise.race([
+        this.request(node, (id) => ({ k: 'end', sid, reason, id, from: this.nodeId }), this.endTimeoutMs),
+        this.leaseLost(node, stop),
+      ]);
+      stop.done = true;
       if (done !== undefined) return;
     }
     if (await this.cleanUp(node, appId, uid, sid, 'replaced')) return;
@@ -257,6 +302,17 @@ export class RedisBus implements Bus {
     // channel leaves cannot undo the joins the new session is about to make.
     const deadline = Date.now() + this.endTimeoutMs;
     while (Date.now() < deadline && (await this.store.orphanBeingCleaned(sid))) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Resolves (undefined) once `node`'s lease is gone: a crashed node will never answer. */
+  private async leaseLost(node: string, stop: { done: boolean }): Promise<undefined> {
+    const every = Math.max(20, Math.floor(this.leaseMs / 5));
+    while (!stop.done) {
+      await new Promise((r) => setTimeout(r, every));
+      const present = await this.link.run((r) => r.exists(this.leaseKey(node))).catch(() => 1);
+      if (present === 0) return undefined;
+    }
+    return new Promise<undefined>(() => undefined);
   }
 
   /** Ends an orphaned session if this node wins it. True when it did. */

@@ -74,7 +74,7 @@ export class RtmCore implements CoreServices, BusHost {
     if (session.presence === 'UNREACHABLE') {
       session.presence = 'ONLINE';
       this.armSilence(session);
-      void this.announcePresence(session, 'ONLINE');
+      this.background(this.announcePresence(session, 'ONLINE'));
     }
   }
 
@@ -144,8 +144,9 @@ export class RtmCore implements CoreServices, BusHost {
       session.attach(conn, undefined, this.clock.now());
       this.armSilence(session);
       this.armTokenTimers(session, expiresAt);
-      if (!replaced) void this.announcePresence(session, 'ONLINE');
-      await this.deliverOffline(session);
+      if (!replaced) this.background(this.announcePresence(session, 'ONLINE'));
+      // Shared state unavailable: the messages stay cached for the next login.
+      await this.deliverOffline(session).catch((err: unknown) => this.backgroundFailed(err));
     } finally {
       conn.loggingIn = false;
     }
@@ -163,9 +164,11 @@ export class RtmCore implements CoreServices, BusHost {
     if (messages.length === 0) return this.store.removeOffline(appId, uid, upTo); // all expired
     let last = 0;
     for (const m of messages) last = session.push(encodeEvent({ e: 'peer', from: m.from, msg: m.msg, ts: m.ts, offline: true }));
-    void session.waitForAck(last).then(async (outcome) => {
-      if (outcome === 'acked') await this.store.removeOffline(appId, uid, upTo);
-    });
+    this.background(
+      session.waitForAck(last).then(async (outcome) => {
+        if (outcome === 'acked') await this.store.removeOffline(appId, uid, upTo);
+      }),
+    );
   }
 
   /** After a restart: empty channels that still have attributes start their grace period again. */
@@ -239,7 +242,7 @@ export class RtmCore implements CoreServices, BusHost {
       key,
       this.clock.setTimeout(() => {
         this.attributeExpiry.delete(key);
-        void this.store.clearChannelAttributesIfEmpty(appId, channel);
+        this.background(this.store.clearChannelAttributesIfEmpty(appId, channel));
       }, this.options.timings.channelAttributesTtlMs),
     );
   }
@@ -284,9 +287,9 @@ export class RtmCore implements CoreServices, BusHost {
       const silent = this.clock.now() - session.lastSeen;
       if (session.presence === 'ONLINE' && silent >= unreachableAfterMs) {
         session.presence = 'UNREACHABLE';
-        void this.announcePresence(session, 'UNREACHABLE');
+        this.background(this.announcePresence(session, 'UNREACHABLE'));
       } else if (session.presence === 'UNREACHABLE' && silent >= offlineAfterMs) {
-        void this.endSession(session, 'offline');
+        this.background(this.endSession(session, 'offline'));
         return;
       }
       this.armSilence(session);
@@ -309,7 +312,7 @@ export class RtmCore implements CoreServices, BusHost {
         // fails with TOKEN_EXPIRED until the client brings a renewed token.
         if (session.attached) {
           this.bus.kick(session, 'TOKEN_EXPIRED');
-          void this.endSession(session, 'token-expired');
+          this.background(this.endSession(session, 'token-expired'));
         }
       }, Math.max(0, expiresAt - now)),
     );
@@ -343,6 +346,18 @@ export class RtmCore implements CoreServices, BusHost {
     if (subscribers.length === 0) return;
     const ev = encodeEvent({ e: 'presence', states: { [session.uid]: state } });
     for (const s of subscribers) this.bus.pushToUser(session.appId, s, ev);
+  }
+
+  /**
+   * Work nobody awaits (timers, notices). A failure of the shared state (Redis away) is counted by
+   * the store and repaired when it returns; it must not become an unhandled rejection.
+   */
+  private background(work: Promise<unknown>): void {
+    work.catch((err: unknown) => this.backgroundFailed(err));
+  }
+
+  private backgroundFailed(err: unknown): void {
+    if (!(err instanceof RequestFailure)) console.error('[sig2rtm] background task failed', err);
   }
 
   // ---- a bus spanning several nodes (BusHost) -----------------------------------------------------

@@ -35,7 +35,7 @@ export class MemberCounts {
     const state = st;
     const wait = Math.max(0, state.lastSentAt + this.intervals.small - this.clock.now());
     state.timer = this.clock.setTimeout(() => {
-      void this.flush(appId, channel, key, state);
+      this.flush(appId, channel, key, state).catch(() => this.failed(state));
     }, wait);
   }
 
@@ -45,7 +45,7 @@ export class MemberCounts {
     const interval = count > this.intervals.threshold ? this.intervals.large : this.intervals.small;
     if (count > this.intervals.threshold && now - st.lastSentAt < interval) {
       // Large channel: wait out the longer interval.
-      st.timer = this.clock.setTimeout(() => void this.flush(appId, channel, key, st), st.lastSentAt + interval - now);
+      st.timer = this.clock.setTimeout(() => void this.flush(appId, channel, key, st).catch(() => this.failed(st)), st.lastSentAt + interval - now);
       return;
     }
     st.timer = undefined;
@@ -59,6 +59,11 @@ export class MemberCounts {
       if (this.bus.publishToLocalMembers) this.bus.publishToLocalMembers(appId, channel, ev);
       else this.bus.publishToChannel(appId, channel, ev);
     }
+  }
+
+  /** The count could not be read (shared state unavailable): the next change tries again. */
+  private failed(st: ChannelCountState): void {
+    st.timer = undefined;
   }
 
   close(): void {

@@ -22,7 +22,16 @@ export const join: Handler<'join'> = async (ctx, req) => {
   takeRate(ctx, 'joinSame', JoinChannelError.JOIN_SAME_CHANNEL_TOO_OFTEN, req.ch);
   session.channels.add(req.ch);
   core.bus.addMember(session, req.ch);
-  const { count, added } = await core.store.joinChannel(session.appId, req.ch, session.uid);
+  let joined: { count: number; added: boolean };
+  try {
+    joined = await core.store.joinChannel(session.appId, req.ch, session.uid);
+  } catch (err) {
+    // Shared state unavailable: not joined after all, so that a retry can join.
+    session.channels.delete(req.ch);
+    core.bus.removeMember(session, req.ch);
+    throw err;
+  }
+  const { count, added } = joined;
   if (added && count <= limits.memberEventsUpTo) {
     core.bus.publishToChannel(session.appId, req.ch, encodeEvent({ e: 'joined', ch: req.ch, uid: session.uid }), session.uid);
   }

@@ -1,0 +1,82 @@
+/**
+ * Redis away and back. While it is away, requests that need it fail at once with a clear error
+ * (nothing hangs, nothing is half-done), /readyz answers 503 and /metrics counts the errors. When it
+ * returns (restarted on the same AOF), the nodes reconnect by themselves: pub/sub is re-subscribed,
+ * cross-node delivery works again, and a message cached for an offline user before the crash is
+ * still there (appendfsync always).
+ */
+
+import { type RtmMessage } from '../../src/rtm';
+import { record, waitForEvent } from '../helpers/harness';
+import { Node, RedisServer, login, logoutAll } from './helpers';
+
+const redis = new RedisServer();
+const nodes: Node[] = [];
+
+beforeAll(async () => {
+  await redis.start();
+  nodes.push(...(await Promise.all([0, 1].map(() => Node.start(redis.url, ['--node-lease-ms', '1000'])))));
+}, 30_000);
+
+afterAll(async () => {
+  await logoutAll();
+  await Promise.all(nodes.map((n) => n.stop()));
+  await redis.stop();
+});
+
+async function metric(node: Node, name: string): Promise<number> {
+  const text = (await node.get('/metrics')).text;
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
+async function readyz(node: Node, status: number): Promise<void> {
+  const deadline = Date.now() + 8000;
+  while ((await node.get('/readyz')).status !== status) {
+    if (Date.now() > deadline) throw new Error(`/readyz never answered ${status}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('Redis crash: clear errors and 503 meanwhile; recovery by itself; no cached message lost', async () => {
+  const [a, b] = nodes as [Node, Node];
+  const alice = await login(a.url, 'alice');
+  const bob = await login(b.url, 'bob');
+  const ach = alice.createChannel('room');
+  await ach.join();
+  const bch = bob.createChannel('room');
+  await bch.join();
+  await expect(alice.sendMessageToPeer({ text: 'for carol' }, 'carol', { enableOfflineMessaging: true })).resolves.toEqual({ hasPeerReceived: false });
+
+  const changes = [record(alice, ['ConnectionStateChanged']), record(bob, ['ConnectionStateChanged'])];
+  await redis.kill();
+  await readyz(a, 503);
+  await readyz(b, 503);
+  expect(await metric(a, 'sig2rtm_redis_up')).toBe(0);
+
+  // Requests that need Redis fail at once, with the API's failure code and a message that says why.
+  await expect(alice.sendMessageToPeer({ text: 'lost?' }, 'bob')).rejects.toMatchObject({ code: 1, message: expect.stringMatching(/shared state unavailable \(Redis/) as unknown });
+  await expect(alice.queryPeersOnlineStatus(['bob'])).rejects.toMatchObject({ code: 1 });
+  const other = alice.createChannel('other');
+  await expect(other.join()).rejects.toMatchObject({ code: 1 });
+  expect(await metric(a, 'sig2rtm_redis_errors_total')).toBeGreaterThan(0);
+  // The clients stay connected to their nodes meanwhile.
+  expect(changes).toEqual([[], []]);
+
+  await redis.start();
+  await readyz(a, 200);
+  await readyz(b, 200);
+  expect(await metric(a, 'sig2rtm_redis_reconnects_total')).toBeGreaterThanOrEqual(1);
+
+  // Subscriptions restored: cross-node peer and channel delivery work again, and the failed join can be retried.
+  await expect(alice.sendMessageToPeer({ text: 'back' }, 'bob')).resolves.toEqual({ hasPeerReceived: true });
+  const got = waitForEvent<[RtmMessage, string]>(bch, 'ChannelMessage');
+  await ach.sendMessage({ text: 'room again' });
+  expect((await got)[0].text).toBe('room again');
+  await other.join();
+  await expect(bob.getChannelMemberCount(['other'])).resolves.toEqual({ other: 1 });
+
+  // The message cached before the crash survived it (AOF, fsync at every write).
+  const carol = await login(b.url, 'carol');
+  const [m, from] = await waitForEvent<[RtmMessage, string]>(carol, 'MessageFromPeer');
+  expect([m.text, from]).toEqual(['for carol', 'alice']);
+}, 40_000);
