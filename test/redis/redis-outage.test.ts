@@ -8,7 +8,7 @@
 
 import { type RtmMessage } from '../../src/rtm';
 import { record, waitForEvent } from '../helpers/harness';
-import { Node, RedisServer, login, logoutAll } from './helpers';
+import { Node, RedisServer, freePort, login, logoutAll } from './helpers';
 
 const redis = new RedisServer();
 const nodes: Node[] = [];
@@ -80,3 +80,15 @@ test('Redis crash: clear errors and 503 meanwhile; recovery by itself; no cached
   const [m, from] = await waitForEvent<[RtmMessage, string]>(carol, 'MessageFromPeer');
   expect([m.text, from]).toEqual(['for carol', 'alice']);
 }, 40_000);
+
+test('a node that cannot reach Redis at start-up stops with a message naming the URL (password hidden)', async () => {
+  const port = await freePort();
+  const t0 = Date.now();
+  const failure = await Node.start(`redis://:secret@127.0.0.1:${port}`).then(
+    () => 'started',
+    (err: Error) => err.message,
+  );
+  expect(failure).toMatch(new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}`));
+  expect(failure).not.toContain('secret');
+  expect(Date.now() - t0).toBeLessThan(8000);
+});
