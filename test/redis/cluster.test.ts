@@ -6,7 +6,8 @@
  */
 
 import { RtmStatusCode, type RemoteInvitation, type RtmChannel, type RtmClient, type RtmMessage } from '../../src/rtm';
-import { record, sleep, until, waitForEvent } from '../helpers/harness';
+import { AgoraAPI, type ICallBack } from '../../src/legacy';
+import { APP_ID, record, sleep, until, waitForEvent } from '../helpers/harness';
 import { Node, RedisServer, login, logoutAll, uniq } from './helpers';
 
 const redis = new RedisServer();
@@ -229,4 +230,57 @@ test('/metrics shows Redis up and cross-node traffic; /readyz is 200', async () 
   const metrics = (await nodes[1]?.get('/metrics'))?.text ?? '';
   expect(metrics).toMatch(/^sig2rtm_redis_up 1$/m);
   expect(Number(/^sig2rtm_bus_received_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+});
+
+describe('legacy Signaling clients on different nodes', () => {
+  function recorder(): { cb: ICallBack; log: [string, ...unknown[]][] } {
+    const log: [string, ...unknown[]][] = [];
+    const cb = new Proxy({}, {
+      get: (_t, name: string) => (name === 'onLog' ? undefined : (...args: unknown[]) => log.push([name, ...args])),
+    });
+    return { cb, log };
+  }
+  const legacy: AgoraAPI[] = [];
+  afterEach(() => {
+    for (const api of legacy.splice(0)) if (api.getStatus() === 2) api.logout();
+  });
+
+  test('message, channel user list and join events, attributes, call invitation, kick of an older login', async () => {
+    const [a, b] = [uniq('la'), uniq('lb')] as const;
+    const ch = uniq('lch');
+    const x = AgoraAPI.createAgoraSDKInstance(APP_ID, { serverUrl: A });
+    const y = AgoraAPI.createAgoraSDKInstance(APP_ID, { serverUrl: B });
+    legacy.push(x, y);
+    const rx = recorder();
+    const ry = recorder();
+    x.callbackSet(rx.cb);
+    y.callbackSet(ry.cb);
+    const seen = (r: typeof rx, name: string) => r.log.filter((e) => e[0] === name);
+    x.login2(APP_ID, a, '_no_need_token', 0, '', 5, 1);
+    y.login2(APP_ID, b, '_no_need_token', 0, '', 5, 1);
+    await until(() => x.getStatus() === 2 && y.getStatus() === 2, 5000, 'both logged in');
+    x.messageInstantSend(b, 0, 'hello', 'm1');
+    await until(() => seen(ry, 'onMessageInstantReceive').length === 1, 3000, 'onMessageInstantReceive');
+    expect(seen(ry, 'onMessageInstantReceive')[0]).toEqual(['onMessageInstantReceive', a, 0, 'hello']);
+    y.channelJoin(ch);
+    await until(() => seen(ry, 'onChannelUserList').length === 1, 3000, 'y user list');
+    x.channelJoin(ch);
+    await until(() => seen(rx, 'onChannelUserList').length === 1 && seen(ry, 'onChannelUserJoined').length === 1, 3000, 'x joined');
+    expect(seen(ry, 'onChannelUserJoined')[0]?.[1]).toBe(a);
+    expect((seen(rx, 'onChannelUserList')[0]?.[1] as string[]).sort()).toEqual([a, b].sort());
+    x.channelSetAttr(ch, 'topic', 'hi');
+    await until(() => seen(ry, 'onChannelAttrUpdated').length === 1, 3000, 'onChannelAttrUpdated');
+    expect(seen(ry, 'onChannelAttrUpdated')[0]).toEqual(['onChannelAttrUpdated', ch, 'topic', 'hi', 'update']);
+    x.channelInviteUser2(ch, b, '{"x":1}');
+    await until(() => seen(ry, 'onInviteReceived').length === 1, 3000, 'onInviteReceived');
+    y.channelInviteAccept(ch, a, 0, 'ok');
+    await until(() => seen(rx, 'onInviteAcceptedByPeer').length === 1, 3000, 'onInviteAcceptedByPeer');
+    // The same account logs in on a third node: the legacy client on A hears onLogout(103).
+    const z = AgoraAPI.createAgoraSDKInstance(APP_ID, { serverUrl: C });
+    legacy.push(z);
+    z.login2(APP_ID, a, '_no_need_token', 0, '', 5, 1);
+    await until(() => seen(rx, 'onLogout').length === 1, 5000, 'onLogout');
+    expect(seen(rx, 'onLogout')[0]).toEqual(['onLogout', 103]);
+    await until(() => seen(ry, 'onChannelUserLeaved').length === 1, 3000, 'onChannelUserLeaved');
+  });
 });
