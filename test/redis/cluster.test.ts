@@ -8,15 +8,16 @@
 import { RtmStatusCode, type RemoteInvitation, type RtmChannel, type RtmClient, type RtmMessage } from '../../src/rtm';
 import { AgoraAPI, type ICallBack } from '../../src/legacy';
 import { APP_ID, record, sleep, until, waitForEvent } from '../helpers/harness';
-import { Node, RedisServer, login, logoutAll, uniq } from './helpers';
+import { Node, RedisServer, client, login, logoutAll, uniq } from './helpers';
 
+const ADMIN = 'cluster-admin-token';
 const redis = new RedisServer();
 const nodes: Node[] = [];
 let A: string, B: string, C: string;
 
 beforeAll(async () => {
   await redis.start();
-  nodes.push(...(await Promise.all([0, 1, 2].map(() => Node.start(redis.url)))));
+  nodes.push(...(await Promise.all([0, 1, 2].map(() => Node.start(redis.url, ['--admin-token', ADMIN])))));
   [A, B, C] = nodes.map((n) => n.url) as [string, string, string];
 }, 30_000);
 
@@ -66,8 +67,10 @@ describe('peer messages across nodes', () => {
     const [a, b] = [uniq('a'), uniq('b')] as const;
     const alice = await login(A, a);
     await expect(alice.sendMessageToPeer({ text: 'while away' }, b, { enableOfflineMessaging: true })).resolves.toEqual({ hasPeerReceived: false });
-    const bob = await login(B, b);
-    const [m, from, props] = await waitForEvent<[RtmMessage, string, { isOfflineMessage: boolean }]>(bob, 'MessageFromPeer');
+    const bob = client(B);
+    const arrived = waitForEvent<[RtmMessage, string, { isOfflineMessage: boolean }]>(bob, 'MessageFromPeer');
+    await bob.login({ uid: b });
+    const [m, from, props] = await arrived;
     expect([text(m), from, props.isOfflineMessage]).toEqual(['while away', a, true]);
   });
 });
@@ -222,6 +225,24 @@ describe('users across nodes', () => {
     remote.accept();
     await expect(accepted).resolves.toEqual(['coming']);
   });
+});
+
+test('/admin/kick on one node ends the session on the node that hosts it (BANNED_BY_SERVER, OFFLINE)', async () => {
+  const [u, w] = [uniq('k'), uniq('w')] as const;
+  const victim = await login(A, u);
+  const states = record(victim, ['ConnectionStateChanged']);
+  const watcher = await login(C, w);
+  const seen: Record<string, string>[] = [];
+  watcher.on('PeersOnlineStatusChanged', (m) => seen.push({ ...m }));
+  await watcher.subscribePeersOnlineStatus([u]);
+  const kick = (uid: string) =>
+    fetch(`${nodes[1]?.httpUrl ?? ''}/admin/kick?appId=${APP_ID}&uid=${uid}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+  const res = await kick(u);
+  expect([res.status, await res.json()]).toEqual([200, { kicked: true }]);
+  await until(() => states.length > 0, 3000, 'kicked');
+  expect(states[0]?.args).toEqual([RtmStatusCode.ConnectionState.ABORTED, RtmStatusCode.ConnectionChangeReason.BANNED_BY_SERVER]);
+  await until(() => seen.some((m) => m[u] === 'OFFLINE' && seen.indexOf(m) > 0), 3000, 'OFFLINE');
+  expect((await kick(uniq('nobody'))).status).toBe(404);
 });
 
 test('/metrics shows Redis up and cross-node traffic; /readyz is 200', async () => {

@@ -8,7 +8,7 @@
 
 import { type RtmMessage } from '../../src/rtm';
 import { record, waitForEvent } from '../helpers/harness';
-import { Node, RedisServer, freePort, login, logoutAll } from './helpers';
+import { Node, RedisServer, client, freePort, login, logoutAll } from './helpers';
 
 const redis = new RedisServer();
 const nodes: Node[] = [];
@@ -76,8 +76,10 @@ test('Redis crash: clear errors and 503 meanwhile; recovery by itself; no cached
   await expect(bob.getChannelMemberCount(['other'])).resolves.toEqual({ other: 1 });
 
   // The message cached before the crash survived it (AOF, fsync at every write).
-  const carol = await login(b.url, 'carol');
-  const [m, from] = await waitForEvent<[RtmMessage, string]>(carol, 'MessageFromPeer');
+  const carol = client(b.url);
+  const arrived = waitForEvent<[RtmMessage, string]>(carol, 'MessageFromPeer');
+  await carol.login({ uid: 'carol' });
+  const [m, from] = await arrived;
   expect([m.text, from]).toEqual(['for carol', 'alice']);
 }, 40_000);
 

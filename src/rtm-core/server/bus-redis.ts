@@ -45,7 +45,7 @@ type NodeMessage =
   | { k: 'deliver'; a: string; u: string; ev: WireEvent; id: number; from: string; t: number }
   | { k: 'delivered'; id: number; r: Delivery }
   | { k: 'end'; sid: string; reason: KickReason; id: number; from: string }
-  | { k: 'ended'; id: number }
+  | { k: 'ended'; id: number; found: boolean }
   | { k: 'ch'; a: string; c: string; ev: WireEvent; x?: string }
   | { k: 'count'; a: string; c: string };
 
@@ -327,6 +327,13 @@ export class RedisBus implements Bus {
     return true;
   }
 
+  async kickElsewhere(appId: string, uid: string): Promise<boolean> {
+    const node = await this.remoteNodeOf(appId, uid);
+    const sid = node === undefined ? undefined : await this.store.ownerOf(appId, uid);
+    if (node === undefined || sid === undefined) return false;
+    return (await this.request(node, (id) => ({ k: 'end', sid, reason: 'BANNED_BY_SERVER', id, from: this.nodeId }), this.endTimeoutMs)) === true;
+  }
+
   // ---- wire -----------------------------------------------------------------------------------------
 
   private request(node: string, make: (id: number) => NodeMessage, timeoutMs: number): Promise<unknown> {
@@ -397,14 +404,15 @@ export class RedisBus implements Bus {
         return;
       case 'end': {
         const session = this.local.sessionById(msg.sid);
-        const ending = session ? this.host?.endLocalSession(session, msg.reason) : undefined;
-        void Promise.resolve(ending).then(() => this.reply(msg.from, { k: 'ended', id: msg.id }), () => this.reply(msg.from, { k: 'ended', id: msg.id }));
+        const found = session !== undefined && !session.ended;
+        const done = () => this.reply(msg.from, { k: 'ended', id: msg.id, found });
+        Promise.resolve(found ? this.host?.endLocalSession(session, msg.reason) : undefined).then(done, done);
         return;
       }
       case 'delivered':
         return this.waiting.get(msg.id)?.(msg.r);
       case 'ended':
-        return this.waiting.get(msg.id)?.(true);
+        return this.waiting.get(msg.id)?.(msg.found);
       case 'ch':
         return this.local.publishToChannel(msg.a, msg.c, fromWire(msg.ev), msg.x);
       case 'count':

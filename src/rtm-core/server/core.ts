@@ -364,7 +364,7 @@ export class RtmCore implements CoreServices, BusHost {
 
   async endLocalSession(session: Session, reason: KickReason): Promise<void> {
     this.bus.kick(session, reason);
-    await this.endSession(session, 'replaced');
+    await this.endSession(session, reason === 'REMOTE_LOGIN' ? 'replaced' : 'kicked');
   }
 
   /** The session of a dead node ends as if it had timed out here (or been replaced, for a newer login). */
@@ -393,10 +393,10 @@ export class RtmCore implements CoreServices, BusHost {
     return this.bus.snapshot().channels.filter((c) => appId === undefined || c.appId === appId);
   }
 
-  /** Ends a user's session as BANNED_BY_SERVER. False when the user is not online here. */
+  /** Ends a user's session as BANNED_BY_SERVER, on whichever node hosts it. False when the user is not online. */
   async kick(appId: string, uid: string): Promise<boolean> {
     const session = this.bus.localSession(appId, uid);
-    if (!session) return false;
+    if (!session) return (await this.bus.kickElsewhere?.(appId, uid)) ?? false;
     this.bus.kick(session, 'BANNED_BY_SERVER');
     await this.endSession(session, 'kicked');
     return true;
