@@ -6,7 +6,7 @@
  */
 
 import { RtmStatusCode, type RtmMessage } from '../../src/rtm';
-import { record, sleep, until, waitForEvent } from '../helpers/harness';
+import { record, until, waitForEvent } from '../helpers/harness';
 import { Balancer, Node, RedisServer, client, login, logoutAll } from './helpers';
 
 const LEASE_MS = 1000;
@@ -53,6 +53,8 @@ test('kill -9 of a node: its users go OFFLINE and leave; a client behind the bal
 
   const left: string[] = [];
   wch.on('MemberLeft', (uid) => left.push(uid));
+  const joined: string[] = [];
+  wch.on('MemberJoined', (uid) => joined.push(uid));
   pool = [b.port, c.port];
   const crashedAt = Date.now();
   await a.crash();
@@ -69,12 +71,9 @@ test('kill -9 of a node: its users go OFFLINE and leave; a client behind the bal
   expect(states.slice(0, 2)).toEqual([S.CONNECTING, S.CONNECTED]);
   expect(states).toContain(S.RECONNECTING);
   expect(states[states.length - 1]).toBe(S.CONNECTED);
-  const members = async () => (await wch.getMembers()).sort();
-  const deadline = Date.now() + 5000;
-  while (JSON.stringify(await members()) !== JSON.stringify(['mover', 'watcher'])) {
-    if (Date.now() > deadline) throw new Error(`members: ${JSON.stringify(await members())}`);
-    await sleep(250); // getMembers is rate-limited to 5 per 2 s
-  }
+  // Its old membership went with the crashed session; the new session joined again.
+  await until(() => joined.includes('mover'), 5000, 'MemberJoined mover');
+  expect((await wch.getMembers()).sort()).toEqual(['mover', 'watcher']);
   await expect(watcher.queryPeersOnlineStatus(['gone', 'mover'])).resolves.toEqual({ gone: false, mover: true });
 
   // Messages reach the recovered client, peer and channel.
@@ -86,3 +85,38 @@ test('kill -9 of a node: its users go OFFLINE and leave; a client behind the bal
   // Nothing of the crashed session lingers: no second 'mover' member, no second MemberLeft for 'gone'.
   expect(left.filter((u) => u === 'gone')).toEqual(['gone']);
 }, 40_000);
+
+test('SIGTERM of a node: its clients move to another node; one that does not come back goes OFFLINE at once (lease given back)', async () => {
+  const [, b, c] = nodes as [Node, Node, Node];
+  const watcher = await login(c.url, 'watcher2');
+  const wch = watcher.createChannel('hall');
+  await wch.join();
+  const presence: Record<string, string>[] = [];
+  watcher.on('PeersOnlineStatusChanged', (m) => presence.push({ ...m }));
+  await watcher.subscribePeersOnlineStatus(['stays', 'moves']);
+  const stays = await login(b.url, 'stays');
+  await stays.createChannel('hall').join();
+  pool = [b.port];
+  const moves = client(balancer.url);
+  const movesStates = record(moves, ['ConnectionStateChanged']);
+  await moves.login({ uid: 'moves' });
+  const mch = moves.createChannel('hall');
+  await mch.join();
+  await until(() => presence.filter((p) => p.stays === 'ONLINE' || p.moves === 'ONLINE').length === 2, 3000, 'both ONLINE');
+
+  const joined: string[] = [];
+  wch.on('MemberJoined', (uid) => joined.push(uid));
+  pool = [c.port];
+  const stoppedAt = Date.now();
+  await b.stop();
+  await until(() => presence.some((p) => p.stays === 'OFFLINE'), 3000, 'stays OFFLINE');
+  // Well within one lease: the stopped node handed its lease back, the others swept it on their next check.
+  expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS * 2);
+  // The mover is back once it has joined the channel again (its old membership left first).
+  await until(() => joined.includes('moves'), 8000, 'MemberJoined moves');
+  expect(movesStates.map((s) => s.args[0]).slice(-2)).toEqual([RtmStatusCode.ConnectionState.RECONNECTING, RtmStatusCode.ConnectionState.CONNECTED]);
+  const got = waitForEvent<[RtmMessage, string]>(mch, 'ChannelMessage');
+  await wch.sendMessage({ text: 'moved' });
+  expect((await got)[0].text).toBe('moved');
+  await expect(watcher.queryPeersOnlineStatus(['stays', 'moves'])).resolves.toEqual({ stays: false, moves: true });
+}, 30_000);
