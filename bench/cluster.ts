@@ -1,6 +1,6 @@
 /**
  * `npm run bench:cluster`: the p2p and fan-out workloads on one `sig2rtm serve --redis` node and on
- * three, side by side (one redis-server, AOF everysec; real server processes; RTM clients in this
+ * three, side by side (one redis-server, AOF with appendfsync always; real server processes; RTM clients in this
  * process). Writes bench/results/cluster-<date>.json and the "Several nodes" section of
  * BENCHMARKS.md (replaced in place; `npm run bench` regenerates the rest of that file).
  *
@@ -112,7 +112,7 @@ function markdown(rows: Row[], when: string): string {
     '<!-- cluster:start (npm run bench:cluster) -->',
     '## Several nodes (Redis)',
     '',
-    `Run ${when} by \`npm run bench:cluster\`: one redis-server (AOF everysec) and 1 or 3 \`sig2rtm serve --redis\` processes on this machine, all clients in one generator process; ${STEP_SEC} s per step. p2p pairs have sender and receiver on different nodes (3 nodes); fan-out members are spread over the nodes (${FANOUT.members} members, one sender). Latency in ms: p2p send → hasPeerReceived, fan-out send → each delivery. On a machine this small every process competes for the same cores, so the 3-node figures show the cost of the Redis hop, not the scaling a cluster of machines gives.`,
+    `Run ${when} by \`npm run bench:cluster\`: one redis-server (AOF, appendfsync always) and 1 or 3 \`sig2rtm serve --redis\` processes on this machine, all clients in one generator process; ${STEP_SEC} s per step. p2p pairs have sender and receiver on different nodes (3 nodes); fan-out members are spread over the nodes (${FANOUT.members} members, one sender). Latency in ms: p2p send → hasPeerReceived, fan-out send → each delivery. On a machine this small every process competes for the same cores, so the 3-node figures show the cost of the Redis hop, not the scaling a cluster of machines gives.`,
     '',
     '| workload | nodes | offered /s | delivered /s | lost | p50 ms | p99 ms |',
     '|---|---|---|---|---|---|---|',
