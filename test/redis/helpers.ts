@@ -63,16 +63,19 @@ export class RedisServer {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sig2rtm-redis-'));
   port = 0;
 
+  /** `persist: false`: no AOF, no snapshots — a restart starts empty. */
+  constructor(private readonly options: { persist?: boolean } = {}) {}
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts (or restarts, on the same port and data) with AOF fsynced at every write. */
+  /** Starts (or restarts, on the same port and data) with AOF fsynced at every write (unless `persist: false`). */
   async start(): Promise<this> {
     this.port ||= await freePort();
     this.proc = launch(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', this.options.persist === false ? 'no' : 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
       this.dir,
     );
     await waitFor(this.proc, /Ready to accept connections/, 'redis-server');

@@ -7,7 +7,7 @@
  */
 
 import { type RtmMessage } from '../../src/rtm';
-import { record, waitForEvent } from '../helpers/harness';
+import { record, sleep, waitForEvent } from '../helpers/harness';
 import { Node, RedisServer, client, freePort, login, logoutAll } from './helpers';
 
 const redis = new RedisServer();
@@ -46,6 +46,8 @@ test('Redis crash: clear errors and 503 meanwhile; recovery by itself; no cached
   const bch = bob.createChannel('room');
   await bch.join();
   await expect(alice.sendMessageToPeer({ text: 'for carol' }, 'carol', { enableOfflineMessaging: true })).resolves.toEqual({ hasPeerReceived: false });
+  const dave = await login(a.url, 'dave');
+  await dave.createChannel('room').join();
 
   const changes = [record(alice, ['ConnectionStateChanged']), record(bob, ['ConnectionStateChanged'])];
   await redis.kill();
@@ -61,6 +63,8 @@ test('Redis crash: clear errors and 503 meanwhile; recovery by itself; no cached
   expect(await metric(a, 'sig2rtm_redis_errors_total')).toBeGreaterThan(0);
   // The clients stay connected to their nodes meanwhile.
   expect(changes).toEqual([[], []]);
+  // A logout while Redis is away ends the session here; Redis is told once it is back.
+  await dave.logout();
 
   await redis.start();
   await readyz(a, 200);
@@ -74,6 +78,9 @@ test('Redis crash: clear errors and 503 meanwhile; recovery by itself; no cached
   expect((await got)[0].text).toBe('room again');
   await other.join();
   await expect(bob.getChannelMemberCount(['other'])).resolves.toEqual({ other: 1 });
+  // Reconciled: the session that ended while Redis was away left its channel and is offline.
+  await until(async () => !(await bob.queryPeersOnlineStatus(['dave'])).dave, 5000, 'dave offline');
+  expect((await bch.getMembers()).sort()).toEqual(['alice', 'bob']);
 
   // The message cached before the crash survived it (AOF, fsync at every write).
   const carol = client(b.url);
@@ -94,3 +101,45 @@ test('a node that cannot reach Redis at start-up stops with a message naming the
   expect(failure).not.toContain('secret');
   expect(Date.now() - t0).toBeLessThan(8000);
 });
+
+test('Redis restarted empty (no persistence): the nodes claim their live sessions, channels and subscriptions again', async () => {
+  const empty = new RedisServer({ persist: false });
+  await empty.start();
+  const pair = await Promise.all([0, 1].map(() => Node.start(empty.url, ['--node-lease-ms', '1000'])));
+  try {
+    const [a, b] = pair as [Node, Node];
+    const erin = await login(a.url, 'erin');
+    await erin.createChannel('lobby').join();
+    const fred = await login(b.url, 'fred');
+    const fch = fred.createChannel('lobby');
+    await fch.join();
+    const seen: Record<string, string>[] = [];
+    fred.on('PeersOnlineStatusChanged', (m) => seen.push({ ...m }));
+    await fred.subscribePeersOnlineStatus(['erin']);
+
+    await empty.kill();
+    await readyz(a, 503);
+    await empty.start();
+    await readyz(a, 200);
+    await readyz(b, 200);
+    await until(async () => (await fred.queryPeersOnlineStatus(['erin'])).erin === true, 8000, 'erin online again');
+    await until(async () => (await fch.getMembers()).length === 2, 8000, 'lobby members again');
+    expect((await fch.getMembers()).sort()).toEqual(['erin', 'fred']);
+    await expect(erin.sendMessageToPeer({ text: 'still here' }, 'fred')).resolves.toEqual({ hasPeerReceived: true });
+    // fred's subscription was claimed again too: erin's logout reaches him.
+    await erin.logout();
+    await until(() => Promise.resolve(seen.some((m) => m.erin === 'OFFLINE' && seen.indexOf(m) > 0)), 5000, 'OFFLINE');
+  } finally {
+    await Promise.all(pair.map((n) => n.stop()));
+    await empty.stop();
+  }
+}, 40_000);
+
+/** Polls an async condition (each poll is a request: a pause between them keeps clear of rate limits). */
+async function until(pred: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await pred())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
+    await sleep(700);
+  }
+}

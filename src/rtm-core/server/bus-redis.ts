@@ -84,6 +84,8 @@ export class RedisBus implements Bus {
   private sweeping: Promise<void> | undefined;
   /** Redis errors seen by the last reconciliation: more since then means some writes may be missing. */
   private errorsSeen = 0;
+  /** Redis came back (maybe restarted, maybe empty): reconcile at the next check. */
+  private reconnected = false;
 
   constructor(
     private readonly link: RedisLink,
@@ -111,6 +113,7 @@ export class RedisBus implements Bus {
     await this.link.sub.subscribe(this.inbox, this.all);
     this.link.onReconnected = () => {
       this.readySince = Date.now();
+      this.reconnected = true;
       this.refreshLease().catch(() => undefined);
     };
     this.errorsSeen = this.link.errors;
@@ -147,7 +150,8 @@ export class RedisBus implements Bus {
       const dead = nodes.filter((n, i) => leases[i] == null && n !== this.nodeId);
       this.dead = new Set(dead);
       if (this.sweeping) return;
-      if (this.link.errors !== this.errorsSeen) {
+      if (this.reconnected || this.link.errors !== this.errorsSeen) {
+        this.reconnected = false;
         this.errorsSeen = this.link.errors;
         this.sweeping = this.reconcile().finally(() => (this.sweeping = undefined));
       } else if (dead.length > 0 && Date.now() - this.readySince >= this.leaseMs) {
@@ -170,7 +174,7 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * After Redis failed some commands (away, restarted), makes Redis agree with what this node hosts:
+   * After Redis failed some commands or came back (away, restarted), makes Redis agree with what this node hosts:
    * sessions that ended here meanwhile are cleaned up (channels left, OFFLINE), and live ones whose
    * state Redis lost (a restart without persistence) are claimed and joined again; one that a newer
    * login elsewhere replaced meanwhile ends here.
