@@ -137,9 +137,10 @@ async function main(): Promise<void> {
     await redis.stop();
   }
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  const dir = path.join(ROOT, 'bench', 'results');
+  // A quick (smoke) run goes with the other quick results, which git ignores.
+  const dir = path.join(ROOT, 'bench', 'results', ...(quick ? ['quick'] : []));
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `cluster-${quick ? 'quick' : when.slice(0, 10)}.json`), JSON.stringify({ when, stepSec: STEP_SEC, rows }, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, `cluster-${when.slice(0, 10)}.json`), JSON.stringify({ when, stepSec: STEP_SEC, rows }, null, 2) + '\n');
   if (quick) return;
   const file = path.join(ROOT, 'BENCHMARKS.md');
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
