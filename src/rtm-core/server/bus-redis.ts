@@ -13,8 +13,10 @@
  *
  * Liveness: each node keeps a lease key with a TTL and refreshes it every `leaseMs / 3`. A node that
  * finds another's lease gone sweeps that node's sessions in bulk (its users go OFFLINE and leave
- * their channels), exactly one sweeper per session. Standalone Redis has no sharded pub/sub; with
- * three nodes every channel event reaches every node once, which is what the adapters above do.
+ * their channels), exactly one sweeper per session. Sharded pub/sub (SPUBLISH) spreads load only
+ * across the shards of a Redis Cluster, which this version does not support (its atomic changes are
+ * multi-key scripts); on one Redis server it is PUBLISH again. Every channel event reaches every
+ * node once, as with the adapters above.
  */
 
 import { randomUUID } from 'node:crypto';
