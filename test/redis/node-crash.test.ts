@@ -38,6 +38,8 @@ test('kill -9 of a node: its users go OFFLINE and leave; a client behind the bal
   const presence: Record<string, string>[] = [];
   watcher.on('PeersOnlineStatusChanged', (m) => presence.push({ ...m }));
   await watcher.subscribePeersOnlineStatus(['gone', 'mover']);
+  const joined: string[] = [];
+  wch.on('MemberJoined', (uid) => joined.push(uid));
 
   // 'gone' talks to node A directly (it will never find another node); 'mover' goes through the balancer, to A for now.
   const gone = await login(a.url, 'gone');
@@ -48,19 +50,20 @@ test('kill -9 of a node: its users go OFFLINE and leave; a client behind the bal
   await mover.login({ uid: 'mover' });
   const mch = mover.createChannel('room');
   await mch.join();
-  await until(() => presence.length >= 2, 3000, 'both ONLINE');
+  await until(() => presence.filter((p) => p.gone === 'ONLINE' || p.mover === 'ONLINE').length === 2, 3000, 'both ONLINE');
+  await until(() => joined.includes('gone') && joined.includes('mover'), 3000, 'both joined');
+  joined.length = 0;
   expect((await wch.getMembers()).sort()).toEqual(['gone', 'mover', 'watcher']);
 
   const left: string[] = [];
   wch.on('MemberLeft', (uid) => left.push(uid));
-  const joined: string[] = [];
-  wch.on('MemberJoined', (uid) => joined.push(uid));
   pool = [b.port, c.port];
+  const before = presence.length;
   const crashedAt = Date.now();
   await a.crash();
 
   // The crashed node's user that does not come back: OFFLINE and gone from the channel.
-  await until(() => presence.some((p) => p.gone === 'OFFLINE'), 5000, 'gone OFFLINE');
+  await until(() => presence.slice(before).some((p) => p.gone === 'OFFLINE'), 5000, 'gone OFFLINE');
   const offlineAfterMs = Date.now() - crashedAt;
   await until(() => left.includes('gone'), 3000, 'MemberLeft gone');
   expect(offlineAfterMs).toBeLessThan(LEASE_MS * 4);
@@ -91,6 +94,8 @@ test('SIGTERM of a node: its clients move to another node; one that does not com
   const watcher = await login(c.url, 'watcher2');
   const wch = watcher.createChannel('hall');
   await wch.join();
+  const joined: string[] = [];
+  wch.on('MemberJoined', (uid) => joined.push(uid));
   const presence: Record<string, string>[] = [];
   watcher.on('PeersOnlineStatusChanged', (m) => presence.push({ ...m }));
   await watcher.subscribePeersOnlineStatus(['stays', 'moves']);
@@ -103,13 +108,14 @@ test('SIGTERM of a node: its clients move to another node; one that does not com
   const mch = moves.createChannel('hall');
   await mch.join();
   await until(() => presence.filter((p) => p.stays === 'ONLINE' || p.moves === 'ONLINE').length === 2, 3000, 'both ONLINE');
+  await until(() => joined.includes('moves') && joined.includes('stays'), 3000, 'both joined');
+  joined.length = 0;
 
-  const joined: string[] = [];
-  wch.on('MemberJoined', (uid) => joined.push(uid));
   pool = [c.port];
+  const before = presence.length;
   const stoppedAt = Date.now();
   await b.stop();
-  await until(() => presence.some((p) => p.stays === 'OFFLINE'), 3000, 'stays OFFLINE');
+  await until(() => presence.slice(before).some((p) => p.stays === 'OFFLINE'), 3000, 'stays OFFLINE');
   // Well within one lease: the stopped node handed its lease back, the others swept it on their next check.
   expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS * 2);
   // The mover is back once it has joined the channel again (its old membership left first).

@@ -88,6 +88,8 @@ export class RedisBus implements Bus {
   private errorsSeen = 0;
   /** Redis came back (maybe restarted, maybe empty): reconcile at the next check. */
   private reconnected = false;
+  /** When each dead node was first seen dead by a sweep. */
+  private readonly deadSince = new Map<string, number>();
 
   constructor(
     private readonly link: RedisLink,
@@ -164,14 +166,28 @@ export class RedisBus implements Bus {
     }
   }
 
-  /** Ends every session of dead nodes (each taken by exactly one sweeper), then forgets the nodes. */
+  /**
+   * Ends every session of dead nodes (each taken by exactly one sweeper), then forgets the nodes.
+   * A session whose user has logged in again meanwhile is left to that login (it cleans up before
+   * its first join); after `leaseMs × 10` whatever is left is forgotten.
+   */
   private async sweep(dead: string[]): Promise<void> {
+    const now = Date.now();
     for (const node of dead) {
+      const since = this.deadSince.get(node) ?? now;
+      this.deadSince.set(node, since);
+      let left = 0;
       for (const [appId, uid, sid] of await this.store.sessionsOf(node)) {
         if (this.closed) return;
-        await this.cleanUp(node, appId, uid, sid, 'offline');
+        const owner = await this.store.ownerOf(appId, uid);
+        if (owner === undefined || owner === sid) await this.cleanUp(node, appId, uid, sid, 'offline');
+        else if (now - since > this.leaseMs * 10) await this.store.takeOrphan(node, appId, uid, sid).then(() => this.store.orphanDone(sid));
+        else left++;
       }
-      await this.link.run((r) => r.srem(`${this.link.prefix}nodes`, node));
+      if (left === 0) {
+        await this.link.run((r) => r.srem(`${this.link.prefix}nodes`, node));
+        this.deadSince.delete(node);
+      }
     }
   }
 
@@ -291,7 +307,7 @@ export class RedisBus implements Bus {
    * Ends the session `sid` of (appId, uid) hosted on another node (a newer login here replaced it)
    * and resolves once it ended there; a dead or silent node's session is cleaned up from here.
    */
-  async endRemoteSession(appId: string, uid: string, sid: string, reason: KickReason): Promise<void> {
+  async endRemoteSession(appId: string, uid: string, sid: string, reason: KickReason, claimedBy?: string): Promise<void> {
     const node = nodeOfSid(sid);
     if (node === undefined || node === this.nodeId) return;
     if (!this.dead.has(node)) {
@@ -303,6 +319,9 @@ export class RedisBus implements Bus {
       stop.done = true;
       if (done !== undefined) return;
     }
+    // Only the newest login cleans up: a login overtaken by a newer one meanwhile must not undo the
+    // newer session's joins (channel membership is per user, not per session).
+    if (claimedBy !== undefined && (await this.store.ownerOf(appId, uid)) !== claimedBy) return;
     if (await this.cleanUp(node, appId, uid, sid, 'replaced')) return;
     // Another node is cleaning it up (a sweep): the new login waits for that, so that the sweep's
     // channel leaves cannot undo the joins the new session is about to make.

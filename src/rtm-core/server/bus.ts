@@ -52,9 +52,10 @@ export interface Bus {
   newSessionId?(): string;
   /**
    * Ends `sid` of (appId, uid) if another node hosts it (a newer login here replaced it); resolves
-   * once it has ended there, or has been cleaned up from here when that node is dead or silent.
+   * once it has ended there, or has been cleaned up from here when that node is dead or silent
+   * (only while `claimedBy`, the new session, still owns the user).
    */
-  endRemoteSession?(appId: string, uid: string, sid: string, reason: KickReason): Promise<void>;
+  endRemoteSession?(appId: string, uid: string, sid: string, reason: KickReason, claimedBy?: string): Promise<void>;
   /** Ends (appId, uid)'s session as BANNED_BY_SERVER on the node that hosts it. False when nobody does. */
   kickElsewhere?(appId: string, uid: string): Promise<boolean>;
   /** Queues `ev` for this node's members of the channel only (each node sends its own MemberCountUpdated). */

@@ -128,7 +128,7 @@ export class RtmCore implements CoreServices, BusHost {
         await this.endSession(old, 'replaced');
       } else if (previous !== undefined && this.bus.endRemoteSession) {
         // Newest login wins across nodes too: the older session ends where it is hosted first.
-        await this.bus.endRemoteSession(req.appId, req.uid, previous, 'REMOTE_LOGIN');
+        await this.bus.endRemoteSession(req.appId, req.uid, previous, 'REMOTE_LOGIN', sid);
         replaced = true;
       }
       if (conn.closedByPeer) {
