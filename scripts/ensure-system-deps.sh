@@ -21,6 +21,8 @@ JAVA_FILES=(/usr/bin/javac /usr/share/java/okhttp.jar /usr/share/java/okio.jar /
 [ -x /usr/bin/valgrind ] || need+=(valgrind)
 # openssl: test/service/cli.test.ts makes TLS keys and certificates with it.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# redis-server: the multi-node tests (test/redis) start their own on free ports.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing system packages: ${need[*]}" >&2
@@ -35,3 +37,4 @@ apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 for f in "${JAVA_FILES[@]}" /usr/bin/cmake /usr/bin/g++ /usr/include/boost/beast.hpp /usr/include/nlohmann/json.hpp /usr/include/openssl/ssl.h /usr/bin/valgrind; do
   [ -e "$f" ] || { echo "error: $f missing after install" >&2; exit 1; }
 done
+command -v redis-server >/dev/null 2>&1 || { echo "error: redis-server did not install" >&2; exit 1; }

@@ -20,6 +20,13 @@ export { DEFAULT_LIMITS } from './rtm-core/protocol/limits';
 export type { Limits } from './rtm-core/protocol/limits';
 export type { StateStore, OfflineMessage } from './rtm-core/server/state/store';
 export { MemoryStore } from './rtm-core/server/state/memory';
+// Several processes as one service: state and delivery through Redis (what `sig2rtm serve --redis` uses).
+export type { Bus, BusHost, Delivery } from './rtm-core/server/bus';
+export { RedisLink } from './rtm-core/server/state/redis-link';
+export type { RedisLinkOptions, RedisStats } from './rtm-core/server/state/redis-link';
+export { RedisStore } from './rtm-core/server/state/redis';
+export { RedisBus } from './rtm-core/server/bus-redis';
+export type { RedisBusOptions } from './rtm-core/server/bus-redis';
 export { embeddedCore, resetEmbeddedCore } from './rtm-core/embedded';
 export { ManualClock, systemClock } from './rtm-core/clock';
 export type { Clock, TimerHandle } from './rtm-core/clock';

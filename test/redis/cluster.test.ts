@@ -6,16 +6,18 @@
  */
 
 import { RtmStatusCode, type RemoteInvitation, type RtmChannel, type RtmClient, type RtmMessage } from '../../src/rtm';
-import { record, sleep, until, waitForEvent } from '../helpers/harness';
-import { Node, RedisServer, login, logoutAll, uniq } from './helpers';
+import { AgoraAPI, type ICallBack } from '../../src/legacy';
+import { APP_ID, record, sleep, until, waitForEvent } from '../helpers/harness';
+import { Node, RedisServer, client, login, logoutAll, uniq } from './helpers';
 
+const ADMIN = 'cluster-admin-token';
 const redis = new RedisServer();
 const nodes: Node[] = [];
 let A: string, B: string, C: string;
 
 beforeAll(async () => {
   await redis.start();
-  nodes.push(...(await Promise.all([0, 1, 2].map(() => Node.start(redis.url)))));
+  nodes.push(...(await Promise.all([0, 1, 2].map(() => Node.start(redis.url, ['--admin-token', ADMIN])))));
   [A, B, C] = nodes.map((n) => n.url) as [string, string, string];
 }, 30_000);
 
@@ -65,8 +67,10 @@ describe('peer messages across nodes', () => {
     const [a, b] = [uniq('a'), uniq('b')] as const;
     const alice = await login(A, a);
     await expect(alice.sendMessageToPeer({ text: 'while away' }, b, { enableOfflineMessaging: true })).resolves.toEqual({ hasPeerReceived: false });
-    const bob = await login(B, b);
-    const [m, from, props] = await waitForEvent<[RtmMessage, string, { isOfflineMessage: boolean }]>(bob, 'MessageFromPeer');
+    const bob = client(B);
+    const arrived = waitForEvent<[RtmMessage, string, { isOfflineMessage: boolean }]>(bob, 'MessageFromPeer');
+    await bob.login({ uid: b });
+    const [m, from, props] = await arrived;
     expect([text(m), from, props.isOfflineMessage]).toEqual(['while away', a, true]);
   });
 });
@@ -223,10 +227,81 @@ describe('users across nodes', () => {
   });
 });
 
+test('/admin/kick on one node ends the session on the node that hosts it (BANNED_BY_SERVER, OFFLINE)', async () => {
+  const [u, w] = [uniq('k'), uniq('w')] as const;
+  const victim = await login(A, u);
+  const states = record(victim, ['ConnectionStateChanged']);
+  const watcher = await login(C, w);
+  const seen: Record<string, string>[] = [];
+  watcher.on('PeersOnlineStatusChanged', (m) => seen.push({ ...m }));
+  await watcher.subscribePeersOnlineStatus([u]);
+  const kick = (uid: string) =>
+    fetch(`${nodes[1]?.httpUrl ?? ''}/admin/kick?appId=${APP_ID}&uid=${uid}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+  const res = await kick(u);
+  expect([res.status, await res.json()]).toEqual([200, { kicked: true }]);
+  await until(() => states.length > 0, 3000, 'kicked');
+  expect(states[0]?.args).toEqual([RtmStatusCode.ConnectionState.ABORTED, RtmStatusCode.ConnectionChangeReason.BANNED_BY_SERVER]);
+  await until(() => seen.some((m) => m[u] === 'OFFLINE' && seen.indexOf(m) > 0), 3000, 'OFFLINE');
+  expect((await kick(uniq('nobody'))).status).toBe(404);
+});
+
 test('/metrics shows Redis up and cross-node traffic; /readyz is 200', async () => {
   const ready = await nodes[0]?.get('/readyz');
   expect(ready?.status).toBe(200);
   const metrics = (await nodes[1]?.get('/metrics'))?.text ?? '';
   expect(metrics).toMatch(/^sig2rtm_redis_up 1$/m);
   expect(Number(/^sig2rtm_bus_received_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+});
+
+describe('legacy Signaling clients on different nodes', () => {
+  function recorder(): { cb: ICallBack; log: [string, ...unknown[]][] } {
+    const log: [string, ...unknown[]][] = [];
+    const cb = new Proxy({}, {
+      get: (_t, name: string) => (name === 'onLog' ? undefined : (...args: unknown[]) => log.push([name, ...args])),
+    });
+    return { cb, log };
+  }
+  const legacy: AgoraAPI[] = [];
+  afterEach(() => {
+    for (const api of legacy.splice(0)) if (api.getStatus() === 2) api.logout();
+  });
+
+  test('message, channel user list and join events, attributes, call invitation, kick of an older login', async () => {
+    const [a, b] = [uniq('la'), uniq('lb')] as const;
+    const ch = uniq('lch');
+    const x = AgoraAPI.createAgoraSDKInstance(APP_ID, { serverUrl: A });
+    const y = AgoraAPI.createAgoraSDKInstance(APP_ID, { serverUrl: B });
+    legacy.push(x, y);
+    const rx = recorder();
+    const ry = recorder();
+    x.callbackSet(rx.cb);
+    y.callbackSet(ry.cb);
+    const seen = (r: typeof rx, name: string) => r.log.filter((e) => e[0] === name);
+    x.login2(APP_ID, a, '_no_need_token', 0, '', 5, 1);
+    y.login2(APP_ID, b, '_no_need_token', 0, '', 5, 1);
+    await until(() => x.getStatus() === 2 && y.getStatus() === 2, 5000, 'both logged in');
+    x.messageInstantSend(b, 0, 'hello', 'm1');
+    await until(() => seen(ry, 'onMessageInstantReceive').length === 1, 3000, 'onMessageInstantReceive');
+    expect(seen(ry, 'onMessageInstantReceive')[0]).toEqual(['onMessageInstantReceive', a, 0, 'hello']);
+    y.channelJoin(ch);
+    await until(() => seen(ry, 'onChannelUserList').length === 1, 3000, 'y user list');
+    x.channelJoin(ch);
+    await until(() => seen(rx, 'onChannelUserList').length === 1 && seen(ry, 'onChannelUserJoined').length === 1, 3000, 'x joined');
+    expect(seen(ry, 'onChannelUserJoined')[0]?.[1]).toBe(a);
+    expect((seen(rx, 'onChannelUserList')[0]?.[1] as string[]).sort()).toEqual([a, b].sort());
+    x.channelSetAttr(ch, 'topic', 'hi');
+    await until(() => seen(ry, 'onChannelAttrUpdated').length === 1, 3000, 'onChannelAttrUpdated');
+    expect(seen(ry, 'onChannelAttrUpdated')[0]).toEqual(['onChannelAttrUpdated', ch, 'topic', 'hi', 'update']);
+    x.channelInviteUser2(ch, b, '{"x":1}');
+    await until(() => seen(ry, 'onInviteReceived').length === 1, 3000, 'onInviteReceived');
+    y.channelInviteAccept(ch, a, 0, 'ok');
+    await until(() => seen(rx, 'onInviteAcceptedByPeer').length === 1, 3000, 'onInviteAcceptedByPeer');
+    // The same account logs in on a third node: the legacy client on A hears onLogout(103).
+    const z = AgoraAPI.createAgoraSDKInstance(APP_ID, { serverUrl: C });
+    legacy.push(z);
+    z.login2(APP_ID, a, '_no_need_token', 0, '', 5, 1);
+    await until(() => seen(rx, 'onLogout').length === 1, 5000, 'onLogout');
+    expect(seen(rx, 'onLogout')[0]).toEqual(['onLogout', 103]);
+    await until(() => seen(ry, 'onChannelUserLeaved').length === 1, 3000, 'onChannelUserLeaved');
+  });
 });

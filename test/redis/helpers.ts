@@ -31,6 +31,7 @@ interface Proc {
   child: ChildProcess;
   output: () => string;
   exited: Promise<void>;
+  failed: () => Error | undefined;
 }
 
 function launch(cmd: string, args: string[], cwd: string): Proc {
@@ -39,8 +40,11 @@ function launch(cmd: string, args: string[], cwd: string): Proc {
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  let failed: Error | undefined;
+  // Not installed (ENOENT): a failure that names the program, never a skipped test.
+  child.once('error', (err) => (failed = err));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { child, output: () => out, exited };
+  return { child, output: () => (failed ? `${out}\n${cmd}: ${failed.message}` : out), exited, failed: () => failed };
 }
 
 async function waitFor(proc: Proc, pattern: RegExp, what: string, ms = 10_000): Promise<RegExpExecArray> {
@@ -48,7 +52,7 @@ async function waitFor(proc: Proc, pattern: RegExp, what: string, ms = 10_000): 
   for (;;) {
     const m = pattern.exec(proc.output());
     if (m) return m;
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`${what} exited before it was ready:\n${proc.output()}`);
+    if (proc.failed() || proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`${what} exited before it was ready:\n${proc.output()}`);
     if (Date.now() > deadline) throw new Error(`${what} was not ready within ${ms} ms:\n${proc.output()}`);
     await sleep(10);
   }
@@ -59,16 +63,19 @@ export class RedisServer {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sig2rtm-redis-'));
   port = 0;
 
+  /** `persist: false`: no AOF, no snapshots — a restart starts empty. */
+  constructor(private readonly options: { persist?: boolean } = {}) {}
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts (or restarts, on the same port and data) with AOF fsynced at every write. */
+  /** Starts (or restarts, on the same port and data) with AOF fsynced at every write (unless `persist: false`). */
   async start(): Promise<this> {
     this.port ||= await freePort();
     this.proc = launch(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', this.options.persist === false ? 'no' : 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
       this.dir,
     );
     await waitFor(this.proc, /Ready to accept connections/, 'redis-server');
@@ -204,10 +211,13 @@ export async function login(url: string, uid: string): Promise<RtmClient> {
 }
 
 export async function logoutAll(): Promise<void> {
-  for (const c of made.splice(0)) {
-    c.removeAllListeners();
-    await c.logout().catch(() => undefined);
-  }
+  await Promise.all(
+    made.splice(0).map(async (c) => {
+      c.removeAllListeners();
+      // A client whose node is gone may never get an answer: do not wait for it long.
+      await Promise.race([c.logout().catch(() => undefined), sleep(1000)]);
+    }),
+  );
 }
 
 /** A fresh id per test, so tests of one file share a cluster without seeing each other. */

@@ -350,7 +350,7 @@ describe('the option table', () => {
     for (const s of OPTION_SPECS) {
       if (s.path[0] === 'tlsKey' || s.path[0] === 'tlsCert') continue; // need real files; covered above
       // offline-after must stay above the default unreachable-after (6000).
-      const raw = s.path[1] === 'offlineAfterMs' ? '70000' : sample(s.kind);
+      const raw = s.path[1] === 'offlineAfterMs' ? '70000' : s.path[0] === 'redis' ? 'redis://h:1' : s.path[0] === 'nodeLeaseMs' ? '700' : sample(s.kind);
       const want = s.kind === 'int' || s.kind === 'port' ? Number(raw) : s.kind === 'bool' ? true : s.kind === 'rate' ? { limit: 3, windowMs: 700 } : s.kind === 'apps' ? { [A]: {} } : raw;
       const base: Flags = s.path[0] === 'dev' ? {} : { dev: true };
       expect([s.flag, at(load({ flags: { ...base, [s.flag]: raw } }), s.path)]).toEqual([s.flag, want]);
@@ -399,5 +399,16 @@ describe('the documented example file and the JSON Schema', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.dev?.type).toBe('boolean');
     expect(schema.properties.apps?.additionalProperties).toMatchObject({ type: 'object', additionalProperties: false });
+  });
+});
+
+describe('--redis', () => {
+  test('takes a redis:// or rediss:// URL; anything else, or a lease under 100 ms, stops start-up naming the option', () => {
+    expect(load({ flags: { dev: true, redis: 'redis://127.0.0.1:6380/2' } }).redis).toBe('redis://127.0.0.1:6380/2');
+    expect(load({ flags: { dev: true } })).toMatchObject({ redis: undefined, redisPrefix: 'sig2rtm:', nodeLeaseMs: 10_000 });
+    expect(() => load({ flags: { dev: true, redis: 'localhost:6379' } })).toThrow('--redis: must be a redis:// or rediss:// URL, got "localhost:6379"');
+    expect(() => load({ env: { SIG2RTM_REDIS: 'http://x' }, flags: { dev: true } })).toThrow('SIG2RTM_REDIS: must be a redis:// or rediss:// URL');
+    expect(() => load({ flags: { dev: true, 'node-lease-ms': '99' } })).toThrow('--node-lease-ms: must be at least 100, got 99');
+    expect(load({ flags: { dev: true, 'node-lease-ms': '100' } }).nodeLeaseMs).toBe(100);
   });
 });

@@ -13,8 +13,10 @@
  *
  * Liveness: each node keeps a lease key with a TTL and refreshes it every `leaseMs / 3`. A node that
  * finds another's lease gone sweeps that node's sessions in bulk (its users go OFFLINE and leave
- * their channels), exactly one sweeper per session. Standalone Redis has no sharded pub/sub; with
- * three nodes every channel event reaches every node once, which is what the adapters above do.
+ * their channels), exactly one sweeper per session. Sharded pub/sub (SPUBLISH) spreads load only
+ * across the shards of a Redis Cluster, which this version does not support (its atomic changes are
+ * multi-key scripts); on one Redis server it is PUBLISH again. Every channel event reaches every
+ * node once, as with the adapters above.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -45,7 +47,7 @@ type NodeMessage =
   | { k: 'deliver'; a: string; u: string; ev: WireEvent; id: number; from: string; t: number }
   | { k: 'delivered'; id: number; r: Delivery }
   | { k: 'end'; sid: string; reason: KickReason; id: number; from: string }
-  | { k: 'ended'; id: number }
+  | { k: 'ended'; id: number; found: boolean }
   | { k: 'ch'; a: string; c: string; ev: WireEvent; x?: string }
   | { k: 'count'; a: string; c: string };
 
@@ -80,7 +82,14 @@ export class RedisBus implements Bus {
   /** When Redis was last (re)connected: nobody is swept until every live node had time to refresh its lease. */
   private readySince = Date.now();
   private closed = false;
+  /** The sweep or reconciliation running, if any (one at a time). */
   private sweeping: Promise<void> | undefined;
+  /** Redis errors seen by the last reconciliation: more since then means some writes may be missing. */
+  private errorsSeen = 0;
+  /** Redis came back (maybe restarted, maybe empty): reconcile at the next check. */
+  private reconnected = false;
+  /** When each dead node was first seen dead by a sweep. */
+  private readonly deadSince = new Map<string, number>();
 
   constructor(
     private readonly link: RedisLink,
@@ -108,8 +117,10 @@ export class RedisBus implements Bus {
     await this.link.sub.subscribe(this.inbox, this.all);
     this.link.onReconnected = () => {
       this.readySince = Date.now();
-      void this.refreshLease();
+      this.reconnected = true;
+      this.refreshLease().catch(() => undefined);
     };
+    this.errorsSeen = this.link.errors;
     await this.refreshLease();
     this.leaseTimer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.leaseTimer.unref();
@@ -142,8 +153,12 @@ export class RedisBus implements Bus {
       const leases = await this.link.run((r) => r.mget(...nodes.map((n) => this.leaseKey(n))));
       const dead = nodes.filter((n, i) => leases[i] == null && n !== this.nodeId);
       this.dead = new Set(dead);
-      if (Date.now() - this.readySince < this.leaseMs) return;
-      if (dead.length > 0 && !this.sweeping) {
+      if (this.sweeping) return;
+      if (this.reconnected || this.link.errors !== this.errorsSeen) {
+        this.reconnected = false;
+        this.errorsSeen = this.link.errors;
+        this.sweeping = this.reconcile().finally(() => (this.sweeping = undefined));
+      } else if (dead.length > 0 && Date.now() - this.readySince >= this.leaseMs) {
         this.sweeping = this.sweep(dead).finally(() => (this.sweeping = undefined));
       }
     } catch {
@@ -151,14 +166,56 @@ export class RedisBus implements Bus {
     }
   }
 
-  /** Ends every session of dead nodes (each taken by exactly one sweeper), then forgets the nodes. */
+  /**
+   * Ends every session of dead nodes (each taken by exactly one sweeper), then forgets the nodes.
+   * A session whose user has logged in again meanwhile is left to that login (it cleans up before
+   * its first join); after `leaseMs × 10` whatever is left is forgotten.
+   */
   private async sweep(dead: string[]): Promise<void> {
+    const now = Date.now();
     for (const node of dead) {
+      const since = this.deadSince.get(node) ?? now;
+      this.deadSince.set(node, since);
+      let left = 0;
       for (const [appId, uid, sid] of await this.store.sessionsOf(node)) {
         if (this.closed) return;
-        await this.cleanUp(node, appId, uid, sid, 'offline');
+        const owner = await this.store.ownerOf(appId, uid);
+        if (owner === undefined || owner === sid) await this.cleanUp(node, appId, uid, sid, 'offline');
+        else if (now - since > this.leaseMs * 10) await this.store.takeOrphan(node, appId, uid, sid).then(() => this.store.orphanDone(sid));
+        else left++;
       }
-      await this.link.run((r) => r.srem(`${this.link.prefix}nodes`, node));
+      if (left === 0) {
+        await this.link.run((r) => r.srem(`${this.link.prefix}nodes`, node));
+        this.deadSince.delete(node);
+      }
+    }
+  }
+
+  /**
+   * After Redis failed some commands or came back (away, restarted), makes Redis agree with what this node hosts:
+   * sessions that ended here meanwhile are cleaned up (channels left, OFFLINE), and live ones whose
+   * state Redis lost (a restart without persistence) are claimed and joined again; one that a newer
+   * login elsewhere replaced meanwhile ends here.
+   */
+  private async reconcile(): Promise<void> {
+    for (const [appId, uid, sid] of await this.store.sessionsOf(this.nodeId)) {
+      const session = this.local.sessionById(sid);
+      if (session && !session.ended) continue;
+      const owner = await this.store.ownerOf(appId, uid);
+      // Replaced by a newer login elsewhere: the user's channels are the new session's now.
+      if (owner !== undefined && owner !== sid) await this.store.forgetSession(appId, uid, sid);
+      else await this.cleanUp(this.nodeId, appId, uid, sid, 'offline');
+    }
+    for (const session of this.local.snapshot().sessions) {
+      if (this.closed || session.ended) continue;
+      const owner = await this.store.ownerOf(session.appId, session.uid);
+      if (owner !== undefined && owner !== session.sid) {
+        await this.host?.endLocalSession(session, 'REMOTE_LOGIN');
+        continue;
+      }
+      if (owner === undefined) await this.store.claimSession(session.appId, session.uid, session.sid);
+      for (const ch of session.channels) await this.store.joinChannel(session.appId, ch, session.uid);
+      if (session.subscriptions.size > 0) await this.store.subscribe(session.appId, session.uid, [...session.subscriptions]);
     }
   }
 
@@ -207,7 +264,12 @@ export class RedisBus implements Bus {
   private async remoteNodeOf(appId: string, uid: string): Promise<string | undefined> {
     const sid = await this.store.ownerOf(appId, uid);
     const node = sid === undefined ? undefined : nodeOfSid(sid);
-    return node !== undefined && node !== this.nodeId && !this.dead.has(node) ? node : undefined;
+    if (node === undefined || node === this.nodeId) return undefined;
+    if (!this.dead.has(node)) return node;
+    // Thought dead at the last check: look again (it may have just come back after a Redis outage).
+    if ((await this.link.run((r) => r.exists(this.leaseKey(node)))) === 0) return undefined;
+    this.dead.delete(node);
+    return node;
   }
 
   async deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number): Promise<Delivery> {
@@ -245,18 +307,37 @@ export class RedisBus implements Bus {
    * Ends the session `sid` of (appId, uid) hosted on another node (a newer login here replaced it)
    * and resolves once it ended there; a dead or silent node's session is cleaned up from here.
    */
-  async endRemoteSession(appId: string, uid: string, sid: string, reason: KickReason): Promise<void> {
+  async endRemoteSession(appId: string, uid: string, sid: string, reason: KickReason, claimedBy?: string): Promise<void> {
     const node = nodeOfSid(sid);
     if (node === undefined || node === this.nodeId) return;
     if (!this.dead.has(node)) {
-      const done = await this.request(node, (id) => ({ k: 'end', sid, reason, id, from: this.nodeId }), this.endTimeoutMs);
+      const stop = { done: false };
+      const done = await Promise.race([
+        this.request(node, (id) => ({ k: 'end', sid, reason, id, from: this.nodeId }), this.endTimeoutMs),
+        this.leaseLost(node, stop),
+      ]);
+      stop.done = true;
       if (done !== undefined) return;
     }
+    // Only the newest login cleans up: a login overtaken by a newer one meanwhile must not undo the
+    // newer session's joins (channel membership is per user, not per session).
+    if (claimedBy !== undefined && (await this.store.ownerOf(appId, uid)) !== claimedBy) return;
     if (await this.cleanUp(node, appId, uid, sid, 'replaced')) return;
     // Another node is cleaning it up (a sweep): the new login waits for that, so that the sweep's
     // channel leaves cannot undo the joins the new session is about to make.
     const deadline = Date.now() + this.endTimeoutMs;
     while (Date.now() < deadline && (await this.store.orphanBeingCleaned(sid))) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Resolves (undefined) once `node`'s lease is gone: a crashed node will never answer. */
+  private async leaseLost(node: string, stop: { done: boolean }): Promise<undefined> {
+    const every = Math.max(20, Math.floor(this.leaseMs / 5));
+    while (!stop.done) {
+      await new Promise((r) => setTimeout(r, every));
+      const present = await this.link.run((r) => r.exists(this.leaseKey(node))).catch(() => 1);
+      if (present === 0) return undefined;
+    }
+    return new Promise<undefined>(() => undefined);
   }
 
   /** Ends an orphaned session if this node wins it. True when it did. */
@@ -269,6 +350,13 @@ export class RedisBus implements Bus {
       await this.store.orphanDone(sid).catch(() => undefined);
     }
     return true;
+  }
+
+  async kickElsewhere(appId: string, uid: string): Promise<boolean> {
+    const node = await this.remoteNodeOf(appId, uid);
+    const sid = node === undefined ? undefined : await this.store.ownerOf(appId, uid);
+    if (node === undefined || sid === undefined) return false;
+    return (await this.request(node, (id) => ({ k: 'end', sid, reason: 'BANNED_BY_SERVER', id, from: this.nodeId }), this.endTimeoutMs)) === true;
   }
 
   // ---- wire -----------------------------------------------------------------------------------------
@@ -341,14 +429,15 @@ export class RedisBus implements Bus {
         return;
       case 'end': {
         const session = this.local.sessionById(msg.sid);
-        const ending = session ? this.host?.endLocalSession(session, msg.reason) : undefined;
-        void Promise.resolve(ending).then(() => this.reply(msg.from, { k: 'ended', id: msg.id }), () => this.reply(msg.from, { k: 'ended', id: msg.id }));
+        const found = session !== undefined && !session.ended;
+        const done = () => this.reply(msg.from, { k: 'ended', id: msg.id, found });
+        Promise.resolve(found ? this.host?.endLocalSession(session, msg.reason) : undefined).then(done, done);
         return;
       }
       case 'delivered':
         return this.waiting.get(msg.id)?.(msg.r);
       case 'ended':
-        return this.waiting.get(msg.id)?.(true);
+        return this.waiting.get(msg.id)?.(msg.found);
       case 'ch':
         return this.local.publishToChannel(msg.a, msg.c, fromWire(msg.ev), msg.x);
       case 'count':

@@ -56,9 +56,12 @@ export interface Bus {
   newSessionId?(): string;
   /**
    * Ends `sid` of (appId, uid) if another node hosts it (a newer login here replaced it); resolves
-   * once it has ended there, or has been cleaned up from here when that node is dead or silent.
+   * once it has ended there, or has been cleaned up from here when that node is dead or silent
+   * (only while `claimedBy`, the new session, still owns the user).
    */
-  endRemoteSession?(appId: string, uid: string, sid: string, reason: KickReason): Promise<void>;
+  endRemoteSession?(appId: string, uid: string, sid: string, reason: KickReason, claimedBy?: string): Promise<void>;
+  /** Ends (appId, uid)'s session as BANNED_BY_SERVER on the node that hosts it. False when nobody does. */
+  kickElsewhere?(appId: string, uid: string): Promise<boolean>;
   /** Queues `ev` for this node's members of the channel only (each node sends its own MemberCountUpdated). */
   publishToLocalMembers?(appId: string, channel: string, ev: EncodedEvent): void;
   /** A channel's member count changed here: other nodes recompute theirs. */
@@ -67,7 +70,7 @@ export interface Bus {
 
 /** What a bus spanning several nodes needs from the core of its own node. */
 export interface BusHost {
-  /** Kicks and ends a session hosted here (replaced by a newer login on another node). */
+  /** Kicks and ends a session hosted here (REMOTE_LOGIN: replaced by a newer login elsewhere; otherwise ended, as by an admin). */
   endLocalSession(session: Session, reason: KickReason): Promise<void>;
   /**
    * Ends a session whose node is gone: leaves its channels (MemberLeft), drops its subscriptions and

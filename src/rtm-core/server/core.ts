@@ -164,7 +164,7 @@ export class RtmCore implements CoreServices, BusHost {
         await this.endSession(old, 'replaced');
       } else if (previous !== undefined && this.bus.endRemoteSession) {
         // Newest login wins across nodes too: the older session ends where it is hosted first.
-        await this.bus.endRemoteSession(req.appId, req.uid, previous, 'REMOTE_LOGIN');
+        await this.bus.endRemoteSession(req.appId, req.uid, previous, 'REMOTE_LOGIN', sid);
         replaced = true;
       }
       if (conn.closedByPeer) {
@@ -477,7 +477,7 @@ export class RtmCore implements CoreServices, BusHost {
 
   async endLocalSession(session: Session, reason: KickReason): Promise<void> {
     this.bus.kick(session, reason);
-    await this.endSession(session, 'replaced');
+    await this.endSession(session, reason === 'REMOTE_LOGIN' ? 'replaced' : 'kicked');
   }
 
   /** The session of a dead node ends as if it had timed out here (or been replaced, for a newer login). */
@@ -506,10 +506,10 @@ export class RtmCore implements CoreServices, BusHost {
     return this.bus.snapshot().channels.filter((c) => appId === undefined || c.appId === appId);
   }
 
-  /** Ends a user's session as BANNED_BY_SERVER. False when the user is not online here. */
+  /** Ends a user's session as BANNED_BY_SERVER, on whichever node hosts it. False when the user is not online. */
   async kick(appId: string, uid: string): Promise<boolean> {
     const session = this.bus.localSession(appId, uid);
-    if (!session) return false;
+    if (!session) return (await this.bus.kickElsewhere?.(appId, uid)) ?? false;
     this.bus.kick(session, 'BANNED_BY_SERVER');
     await this.endSession(session, 'kicked');
     return true;

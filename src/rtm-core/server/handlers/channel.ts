@@ -22,7 +22,16 @@ export const join: Handler<'join'> = async (ctx, req) => {
   takeRate(ctx, 'joinSame', JoinChannelError.JOIN_SAME_CHANNEL_TOO_OFTEN, req.ch);
   session.channels.add(req.ch);
   core.bus.addMember(session, req.ch);
-  const { count, added } = await core.store.joinChannel(session.appId, req.ch, session.uid);
+  let joined: { count: number; added: boolean };
+  try {
+    joined = await core.store.joinChannel(session.appId, req.ch, session.uid);
+  } catch (err) {
+    // Shared state unavailable: not joined after all, so that a retry can join.
+    session.channels.delete(req.ch);
+    core.bus.removeMember(session, req.ch);
+    throw err;
+  }
+  const { count, added } = joined;
   if (session.ended) {
     // The session ended while the store was joining: undo, or it would stay a member forever.
     if (successor(ctx)?.channels.has(req.ch) !== true) await leaveChannel(ctx, req.ch);

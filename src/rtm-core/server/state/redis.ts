@@ -271,6 +271,7 @@ export class RedisStore implements StateStore {
   // ---- offline messages ---------------------------------------------------------------------------
 
   async enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number): Promise<void> {
+    if (message.msg.type === 'CALL') return; // call signals are never cached (as in the SQLite store)
     await this.script('enqueue', this.offlineKey(appId, uid), `${this.p}offid`, encodeOffline(message), max);
   }
 
