@@ -49,6 +49,7 @@ export const WEB_METHODS = {
     channelClearAttr: { row: 'channelClearAttr', params: ['cb'] },
   },
   Call: {
+    channelInviteUser2: { row: 'channelInviteUser2', params: [] },
     channelInviteAccept: { row: 'channelInviteAccept', params: ['extra'] },
     channelInviteRefuse: { row: 'channelInviteRefuse', params: ['extra'] },
     channelInviteEnd: { row: 'channelInviteEnd', params: ['extra'] },

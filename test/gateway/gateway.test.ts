@@ -206,7 +206,7 @@ describe('bad input', () => {
 
   it('legacy argument checks of the engine still apply (an over-long account: onLoginFailed(209))', async () => {
     const c = await native();
-    c.call('login2', APP_ID, 'x'.repeat(65), '_no_need_token', 0, '', 30, 3);
+    c.call('login2', APP_ID, 'x'.repeat(129), '_no_need_token', 0, '', 30, 3);
     expect(await c.waitFor('onLoginFailed')).toEqual([209]);
   });
 

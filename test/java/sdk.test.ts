@@ -412,10 +412,10 @@ describe('bad arguments', () => {
 
   it('null strings travel as "", uids as unsigned; engine checks answer as the legacy SDK did', async () => {
     const j = await java();
-    await j.call('login', APP_ID, 'x'.repeat(65), null, -1, null);
+    await j.call('login', APP_ID, 'x'.repeat(129), null, -1, null);
     expect(await j.waitFor('onLoginFailed')).toEqual([209]);
     await j.call('messageInstantSend', 'rita', 0, 'before login', 'm0');
-    expect(await j.waitFor('onError')).toEqual(['messageInstantSend', 1003, 'messageInstantSend: not logged in']);
+    expect(await j.waitFor('onError')).toEqual(['send_instant_msg', 1003, expect.any(String)]);
     await j.login(APP_ID, 'jane');
     await j.call('channelJoin', null);
     expect(await j.waitFor('onChannelJoinFailed')).toEqual(['', 300]);

@@ -15,8 +15,9 @@ export const LEGACY_LIMITS = {
   accountAttributes: 256,
 };
 
-// Whitespace, control and format characters are not "visible".
-const INVISIBLE = /[\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+// Whitespace, control and format characters are not "visible". Built from a string: the browser
+// bundles must parse as ES2015, and a Unicode property escape in a literal is ES2018 syntax.
+const INVISIBLE = new RegExp('[\\s\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]', 'u');
 
 /** A legacy name: 1–128 visible characters, never the string "null". */
 export function isLegacyName(value: unknown): value is string {
