@@ -45,11 +45,14 @@ function serve(extra: string[] = []): Promise<string> {
   children.push(server);
   return new Promise((resolve, reject) => {
     let out = '';
-    server.stdout.on('data', (d: Buffer) => {
+    // The start line goes to stderr (stdout carries only JSON logs).
+    const read = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (wss?:\/\/\S+)/.exec(out);
       if (m?.[1]) resolve(m[1]);
-    });
+    };
+    server.stdout.on('data', read);
+    server.stderr.on('data', read);
     server.once('exit', (code) => reject(new Error(`sig2rtm serve exited with ${String(code)}: ${out}`)));
   });
 }
