@@ -66,11 +66,14 @@ describe('the example chat app against sig2rtm serve', () => {
     server = spawn(process.execPath, [path.join(ROOT, 'bin', 'sig2rtm.cjs'), 'serve', '--dev', '--store', 'memory', '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
     return new Promise((resolve, reject) => {
       let out = '';
-      server?.stdout?.on('data', (d: Buffer) => {
+      // The start line goes to stderr (stdout carries only JSON logs).
+      const read = (d: Buffer) => {
         out += d.toString();
         const m = /listening on (ws:\/\/\S+)/.exec(out);
         if (m?.[1]) resolve(m[1]);
-      });
+      };
+      server?.stdout?.on('data', read);
+      server?.stderr?.on('data', read);
       server?.once('exit', (code) => reject(new Error(`sig2rtm serve exited with ${code}: ${out}`)));
     });
   }
