@@ -115,7 +115,8 @@ export class LocalBus implements Bus {
   deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number, offline?: OfflineMessage): Promise<Delivery> {
     const session = this.localSession(appId, uid);
     if (!session || session.ended) return Promise.resolve('absent');
-    const seq = session.push(ev, offline);
+    if (offline) return deliverKept(session, ev, offline, ackTimeoutMs);
+    const seq = session.push(ev);
     if (!session.attached || session.presence !== 'ONLINE') return Promise.resolve('queued');
     return session.waitForAck(seq, ackTimeoutMs);
   }
@@ -168,6 +169,18 @@ export class LocalBus implements Bus {
     outlet.send(encodeFrame({ t: 'kick', reason }));
     outlet.close(4000, reason);
   }
+}
+
+/** An offline-flagged message: the sender hears 'queued' or 'unacked' only once its durable copy (if any) is written. */
+async function deliverKept(session: Session, ev: EncodedEvent, offline: OfflineMessage, ackTimeoutMs: number): Promise<Delivery> {
+  const { seq, kept } = session.pushOffline(ev, offline);
+  if (!session.attached || session.presence !== 'ONLINE') {
+    await kept;
+    return 'queued';
+  }
+  const outcome = await session.waitForAck(seq, ackTimeoutMs);
+  if (outcome !== 'acked') await kept;
+  return outcome;
 }
 
 function splitKey(key: string): [string, string] {

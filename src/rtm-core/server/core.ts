@@ -16,9 +16,9 @@ import { RequestFailure, type CoreServices, type HandlerContext } from './handle
 import { handlers } from './handlers/index';
 import { MemberCounts } from './member-counts';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options';
-import { Session, type RequestStart } from './session';
+import { Session, type OfflineKeeper, type RequestStart } from './session';
 import { MemoryStore } from './state/memory';
-import { StoreError, type OfflineMessage, type StateStore } from './state/store';
+import { StoreError, type OfflineMessage, type OfflinePeek, type StateStore } from './state/store';
 
 /** Background store work (removing acknowledged offline messages) is retried this often, backing off. */
 const STORE_RETRIES = 8;
@@ -37,6 +37,9 @@ const TOKEN_MESSAGES: Record<TokenFailure, string> = {
 /** Legacy built-in channel attribute (extension legacy/1): seconds the attributes outlive the last member. */
 const CHANNEL_TTL_ATTRIBUTE = '_channel_ttl';
 const LEGACY_SPECIAL_CHANNEL_PREFIX = '__agora_';
+
+/** Cached messages delivered at login go out in batches of at most this many (and a quarter of the session's byte bounds). */
+const OFFLINE_BATCH_MESSAGES = 50;
 
 /** Why a session ended. */
 type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown' | 'overflow';
@@ -167,6 +170,9 @@ export class RtmCore implements CoreServices, BusHost {
         await this.bus.endRemoteSession(req.appId, req.uid, previous, 'REMOTE_LOGIN', sid);
         replaced = true;
       }
+      // The cached messages are read before the session can receive anything: a message queued for
+      // it from now on is held by the session (with its durable copy), never also read from here.
+      const backlog = await this.peekBacklog(req.appId, req.uid);
       if (conn.closedByPeer) {
         await this.store.releaseSession(req.appId, req.uid, sid);
         return;
@@ -179,6 +185,7 @@ export class RtmCore implements CoreServices, BusHost {
         rememberedAnswers: b.rememberedAnswers,
       });
       session.onOverflow = (why) => this.overflow(session, why);
+      session.keeper = this.offlineKeeper(req.appId, req.uid);
       this.bus.register(session);
       conn.session = session;
       conn.loggedIn();
@@ -189,28 +196,73 @@ export class RtmCore implements CoreServices, BusHost {
       this.armTokenTimers(session, expiresAt);
       if (!replaced) this.background('presence', this.announcePresence(session, 'ONLINE'));
       // The login is answered already: a store failure here leaves the messages cached for the next login.
-      this.background('offline.deliver', this.deliverOffline(session), { appId: req.appId, uid: req.uid });
+      if (backlog) this.background('offline.deliver', this.deliverOffline(session, backlog), { appId: req.appId, uid: req.uid });
     } finally {
       conn.loggingIn = false;
     }
   }
 
+  /** The receiver's cached messages; undefined when the store fails (they stay cached for the next login). */
+  private async peekBacklog(appId: string, uid: string): Promise<OfflinePeek | undefined> {
+    try {
+      return await this.store.peekOffline(appId, uid, this.clock.now(), this.options.limits.offlineMessageTtlMs);
+    } catch (err) {
+      this.options.observer.fault?.('offline.peek', err, { appId, uid });
+      return undefined;
+    }
+  }
+
   /**
-   * Cached messages go out in order; they leave the store only once the client acknowledged the
-   * last of them (a crash or a drop before that delivers them again at the next login).
+   * Cached messages go out in order, in batches kept well within the session's bounds (a backlog
+   * sent at once could pass them and end the session): the next batch goes once the client
+   * acknowledged the last one. Acknowledged batches leave the store at once (with per-message
+   * rows) or after the last batch; a crash or a drop before that delivers them again at the next login.
    */
-  private async deliverOffline(session: Session): Promise<void> {
-    const { limits } = this.options;
+  private async deliverOffline(session: Session, backlog: OfflinePeek): Promise<void> {
     const { appId, uid } = session;
-    const { messages, upTo } = await this.store.peekOffline(appId, uid, this.clock.now(), limits.offlineMessageTtlMs);
+    const { messages, rows, upTo } = backlog;
+    const remove = (cursor: number) => this.retried('offline.remove', () => this.store.removeOffline(appId, uid, cursor), { appId, uid });
     if (upTo === 0) return;
-    const remove = () => this.store.removeOffline(appId, uid, upTo);
-    if (messages.length === 0) return this.retried('offline.remove', remove, { appId, uid }); // all expired
-    let last = 0;
-    for (const m of messages) last = session.push(encodeEvent({ e: 'peer', from: m.from, msg: m.msg, ts: m.ts, offline: true }));
-    void session.waitForAck(last).then((outcome) => {
-      if (outcome === 'acked') this.retried('offline.remove', remove, { appId, uid });
-    });
+    const b = this.options.bounds;
+    const batchMessages = Math.max(1, Math.min(OFFLINE_BATCH_MESSAGES, Math.floor(b.sessionPendingMessages / 4)));
+    const batchBytes = Math.min(b.sessionPendingBytes, b.socketBufferedBytes) / 4;
+    let i = 0;
+    while (i < messages.length) {
+      let last = 0;
+      let bytes = 0;
+      for (let n = 0; i < messages.length && n < batchMessages; n++, i++) {
+        const m = messages[i] as OfflineMessage;
+        const ev = encodeEvent({ e: 'peer', from: m.from, msg: m.msg, ts: m.ts, offline: true });
+        const size = ev.json.length + ev.bins.reduce((sum, bin) => sum + bin.length, 0);
+        if (n > 0 && bytes + size > batchBytes) break;
+        bytes += size;
+        last = session.push(ev);
+      }
+      if ((await session.waitForAck(last)) !== 'acked') return; // the session ended: the rest stays cached
+      if (i < messages.length && rows) remove(rows[i - 1] as number);
+    }
+    remove(upTo); // also the expired ones
+  }
+
+  /** Durable copies of offline-flagged messages queued for the user's session, where the store can hold them. */
+  private offlineKeeper(appId: string, uid: string): OfflineKeeper | undefined {
+    const store = this.store;
+    if (!this.options.offlineMessaging || !store.keepOffline || !store.removeOfflineRows) return undefined;
+    const b = this.options.bounds;
+    const caps = { perSender: b.offlineMessagesPerSender, totalBytes: b.offlineCacheBytes };
+    return {
+      keep: async (message) => {
+        try {
+          const kept = await store.keepOffline?.(appId, uid, message, this.options.limits.offlineMessagesPerUser, caps);
+          if (typeof kept === 'string') this.options.observer.offlineRefused?.(kept);
+          return typeof kept === 'number' ? kept : undefined;
+        } catch (err) {
+          this.options.observer.fault?.('offline.keep', err, { appId, uid });
+          return undefined;
+        }
+      },
+      drop: (rows) => this.retried('offline.drop', () => store.removeOfflineRows?.(appId, uid, rows) ?? Promise.resolve(), { appId, uid }),
+    };
   }
 
   /**

@@ -29,6 +29,21 @@ interface Pending {
   bytes: number;
   /** Set for a peer message sent with enableOfflineMessaging: where it goes if it is never delivered. */
   offline?: OfflineMessage;
+  /** Its durable copy is being written or was written (unset when the store refused or failed). */
+  keeping?: Promise<void>;
+  /** The durable copy's row in the offline cache, removed once the client acknowledged the message. */
+  row?: number;
+}
+
+/**
+ * Keeps durable copies of the offline-flagged messages queued for a session (issue 11, defect 9):
+ * an accepted message survives a crash of the server before its receiver acknowledged it.
+ */
+export interface OfflineKeeper {
+  /** Stores a copy in the offline cache; resolves with its row, or undefined when not kept (refused, store failure). Never rejects. */
+  keep(message: OfflineMessage): Promise<number | undefined>;
+  /** The client acknowledged the messages of these rows: their copies go. */
+  drop(rows: number[]): void;
 }
 
 /** A session's limits on what it holds (see DEFAULT_BOUNDS). */
@@ -69,6 +84,8 @@ export class Session {
   private outbox: Pending[] = [];
   private outboxHead = 0;
   private pendingBytes = 0;
+  /** Set by the core when the store can keep durable copies of offline-flagged messages. */
+  keeper: OfflineKeeper | undefined;
   /** Set once a bound was passed; the core ends the session. */
   overflowed = false;
   /** Called (once) when a bound is passed. */
@@ -119,15 +136,37 @@ export class Session {
    * the core ends the session, and `undeliveredOffline` hands over what must not be lost).
    */
   push(ev: EncodedEvent, offline?: OfflineMessage): number {
+    return this.enqueue(ev, offline).seq;
+  }
+
+  /**
+   * Queues an offline-flagged peer message as `push` does, and (with a keeper) stores its durable
+   * copy at once; `kept` settles once the copy is on disk (or was refused).
+   */
+  pushOffline(ev: EncodedEvent, offline: OfflineMessage): { seq: number; kept: Promise<void> } {
+    const p = this.enqueue(ev, offline);
+    return { seq: p.seq, kept: p.keeping ?? Promise.resolve() };
+  }
+
+  private enqueue(ev: EncodedEvent, offline: OfflineMessage | undefined): Pending {
     const seq = ++this.seq;
     const bytes = ev.json.length + ev.bins.reduce((n, b) => n + b.length, 0);
-    this.outbox.push(offline ? { seq, ev, bytes, offline } : { seq, ev, bytes });
+    const p: Pending = offline ? { seq, ev, bytes, offline } : { seq, ev, bytes };
+    this.outbox.push(p);
     this.pendingBytes += bytes;
+    if (offline && this.keeper) p.keeping = this.keep(this.keeper, p, offline);
     if (!this.overflowed) {
       this.outlet?.send(encodePush(seq, ev));
       this.checkBounds();
     }
-    return seq;
+    return p;
+  }
+
+  private async keep(keeper: OfflineKeeper, p: Pending, offline: OfflineMessage): Promise<void> {
+    const row = await keeper.keep(offline);
+    if (row === undefined) p.keeping = undefined; // not kept: spilled when the session ends, if still queued
+    else if (p.seq <= this.ackedUpTo) keeper.drop([row]); // acknowledged while the copy was being written
+    else p.row = row;
   }
 
   /** Events queued and not yet acknowledged. */
@@ -147,12 +186,15 @@ export class Session {
     this.onOverflow?.(why);
   }
 
-  /** Offline-flagged peer messages queued and never acknowledged, oldest first. */
+  /**
+   * Offline-flagged peer messages queued, never acknowledged and without a durable copy (no keeper,
+   * or the store refused or failed), oldest first. Those with a copy are in the offline cache already.
+   */
   undeliveredOffline(): OfflineMessage[] {
     const out: OfflineMessage[] = [];
     for (let i = this.outboxHead; i < this.outbox.length; i++) {
-      const o = (this.outbox[i] as Pending).offline;
-      if (o) out.push(o);
+      const p = this.outbox[i] as Pending;
+      if (p.offline && p.keeping === undefined) out.push(p.offline);
     }
     return out;
   }
@@ -193,10 +235,14 @@ export class Session {
   ack(seq: number): void {
     if (seq > this.seq || seq <= this.ackedUpTo) return; // the future, or old news
     this.ackedUpTo = seq;
+    let rows: number[] | undefined;
     while (this.outboxHead < this.outbox.length && (this.outbox[this.outboxHead]?.seq ?? Infinity) <= seq) {
-      this.pendingBytes -= (this.outbox[this.outboxHead] as Pending).bytes;
+      const p = this.outbox[this.outboxHead] as Pending;
+      this.pendingBytes -= p.bytes;
+      if (p.row !== undefined) (rows ??= []).push(p.row);
       this.outboxHead++;
     }
+    if (rows) this.keeper?.drop(rows);
     if (this.outboxHead === this.outbox.length) {
       this.outbox = [];
       this.outboxHead = 0;

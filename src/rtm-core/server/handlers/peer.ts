@@ -14,7 +14,8 @@ export const peer: Handler<'peer'> = async (ctx, req) => {
   takeRate(ctx, 'send', PeerMessageError.TOO_OFTEN);
   const ts = core.clock.now();
   const ev = encodeEvent({ e: 'peer', from: session.uid, msg: req.msg, ts });
-  // Offline-flagged: if the receiver's session ends before it acknowledges, the message is cached.
+  // Offline-flagged: queued for a live receiver, it is also kept in the offline cache until the
+  // receiver acknowledges it (a crash loses nothing); for an absent one, it is cached.
   const offline = req.offline === true && core.options.offlineMessaging ? { from: session.uid, msg: req.msg, ts } : undefined;
   const outcome = await core.bus.deliverToUser(session.appId, req.to, ev, core.options.timings.peerAckTimeoutMs, offline);
   if (outcome === 'acked') core.options.observer.delivered?.('peer', core.clock.now() - ts);

@@ -4,7 +4,7 @@
 
 import type { AttributeChange, ChannelAttributeValue } from '../../protocol/frames';
 import { applyChange } from '../../protocol/attributes';
-import { offlineMessageBytes, type AttributeTotals, type OfflineCaps, type OfflineMessage, type OfflineRefusal, type StateStore } from './store';
+import { offlineMessageBytes, type AttributeTotals, type OfflineCaps, type OfflineMessage, type OfflinePeek, type OfflineRefusal, type StateStore } from './store';
 
 interface CachedOffline {
   id: number;
@@ -146,7 +146,12 @@ export class MemoryStore implements StateStore {
     this.subscriptions.of(appId).delete(subscriber);
   }
 
-  enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<void | OfflineRefusal> {
+  async enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<void | OfflineRefusal> {
+    const kept = await this.keepOffline(appId, uid, message, max, caps);
+    if (typeof kept === 'string') return kept;
+  }
+
+  keepOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<number | OfflineRefusal | undefined> {
     const bytes = offlineMessageBytes(message);
     if (caps && (this.perSender.get(`${appId}\u0000${message.from}`) ?? 0) >= caps.perSender) return Promise.resolve('sender-limit');
     if (caps && this.offlineBytes + bytes > caps.totalBytes) return Promise.resolve('cache-full');
@@ -157,6 +162,21 @@ export class MemoryStore implements StateStore {
     this.countOffline(appId, q, 1);
     while (queue.length > max) this.countOffline(appId, queue.shift() as CachedOffline, -1);
     m.set(uid, queue);
+    return Promise.resolve(q.id);
+  }
+
+  removeOfflineRows(appId: string, uid: string, rows: readonly number[]): Promise<void> {
+    const m = this.offline.of(appId);
+    const all = m.get(uid);
+    if (!all) return Promise.resolve();
+    const gone = new Set(rows);
+    const rest = all.filter((q) => {
+      if (!gone.has(q.id)) return true;
+      this.countOffline(appId, q, -1);
+      return false;
+    });
+    if (rest.length === 0) m.delete(uid);
+    else m.set(uid, rest);
     return Promise.resolve();
   }
 
@@ -178,12 +198,10 @@ export class MemoryStore implements StateStore {
     return Promise.resolve({ messages: this.offlineCount, bytes: this.offlineBytes });
   }
 
-  peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }> {
+  peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<OfflinePeek> {
     const queue = this.offline.of(appId).get(uid) ?? [];
-    return Promise.resolve({
-      messages: queue.filter((q) => now - q.message.ts < maxAgeMs).map((q) => q.message),
-      upTo: queue[queue.length - 1]?.id ?? 0,
-    });
+    const live = queue.filter((q) => now - q.message.ts < maxAgeMs);
+    return Promise.resolve({ messages: live.map((q) => q.message), upTo: queue[queue.length - 1]?.id ?? 0, rows: live.map((q) => q.id) });
   }
 
   removeOffline(appId: string, uid: string, upTo: number): Promise<void> {

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { applyChange } from '../../protocol/attributes';
 import type { AttributeChange, ChannelAttributeValue, WireMessage } from '../../protocol/frames';
 import { MemoryStore } from './memory';
-import { StoreError, offlineMessageBytes, type AttributeTotals, type OfflineCaps, type OfflineMessage, type OfflineRefusal, type StoreFailureKind } from './store';
+import { StoreError, offlineMessageBytes, type AttributeTotals, type OfflineCaps, type OfflineMessage, type OfflinePeek, type OfflineRefusal, type StoreFailureKind } from './store';
 
 /** A row's size as offlineMessageBytes counts it (UTF-8 bytes of text and description, raw bytes). */
 const ROW_BYTES = 'COALESCE(length(CAST(text AS BLOB)), 0) + COALESCE(length(raw), 0) + COALESCE(length(CAST(description AS BLOB)), 0)';
@@ -123,25 +123,40 @@ export class SqliteStore extends MemoryStore {
       sizeOfRemove: this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM offline_messages WHERE app = ? AND uid = ? AND id <= ?`),
       sizeOfExpired: this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM offline_messages WHERE ts <= ?`),
       deleteExpired: this.db.prepare('DELETE FROM offline_messages WHERE ts <= ?'),
+      sizeOfRow: this.db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(${ROW_BYTES}), 0) AS bytes FROM offline_messages WHERE app = ? AND uid = ? AND id = ?`),
+      deleteRow: this.db.prepare('DELETE FROM offline_messages WHERE app = ? AND uid = ? AND id = ?'),
     };
     const t = this.stmt.totals.get() as { n: number; bytes: number };
     this.cached = { messages: t.n, bytes: t.bytes };
   }
 
-  override enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<void | OfflineRefusal> {
+  override keepOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<number | OfflineRefusal | undefined> {
     const m = message.msg;
     const bytes = offlineMessageBytes(message);
-    return run('enqueueOffline', () => this.db.transaction((): void | OfflineRefusal => {
-      if (m.type === 'CALL') return; // call signals are never cached
+    return run('enqueueOffline', () => this.db.transaction((): number | OfflineRefusal | undefined => {
+      if (m.type === 'CALL') return undefined; // call signals are never cached
       if (caps && (this.stmt.countBySender.get(appId, message.from) as { n: number }).n >= caps.perSender) return 'sender-limit';
       if (caps && this.cached.bytes + bytes > caps.totalBytes) return 'cache-full';
-      if (m.type === 'TEXT') this.stmt.insertOffline.run(appId, uid, message.from, 'TEXT', m.text, null, null, message.ts);
-      else this.stmt.insertOffline.run(appId, uid, message.from, 'RAW', null, Buffer.from(m.raw), m.desc, message.ts);
+      const row = m.type === 'TEXT'
+        ? this.stmt.insertOffline.run(appId, uid, message.from, 'TEXT', m.text, null, null, message.ts)
+        : this.stmt.insertOffline.run(appId, uid, message.from, 'RAW', null, Buffer.from(m.raw), m.desc, message.ts);
       this.counted(1, bytes);
       const { n } = this.stmt.countOffline.get(appId, uid) as { n: number };
       if (n > max) {
         const gone = this.stmt.sizeOfTrim.get(appId, uid, n - max) as { n: number; bytes: number };
         this.stmt.trimOffline.run(appId, uid, n - max);
+        this.counted(-gone.n, -gone.bytes);
+      }
+      return Number(row.lastInsertRowid);
+    })());
+  }
+
+  override removeOfflineRows(appId: string, uid: string, rows: readonly number[]): Promise<void> {
+    return run('removeOffline', () => this.db.transaction(() => {
+      for (const id of rows) {
+        const gone = this.stmt.sizeOfRow.get(appId, uid, id) as { n: number; bytes: number };
+        if (gone.n === 0) continue;
+        this.stmt.deleteRow.run(appId, uid, id);
         this.counted(-gone.n, -gone.bytes);
       }
     })());
@@ -165,13 +180,14 @@ export class SqliteStore extends MemoryStore {
     return Promise.resolve({ ...this.cached });
   }
 
-  override peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }> {
+  override peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<OfflinePeek> {
     return run('peekOffline', () => this.peekRows(appId, uid, now, maxAgeMs));
   }
 
-  private peekRows(appId: string, uid: string, now: number, maxAgeMs: number): { messages: OfflineMessage[]; upTo: number } {
+  private peekRows(appId: string, uid: string, now: number, maxAgeMs: number): OfflinePeek {
     const rows = this.stmt.selectOffline.all(appId, uid) as OfflineRow[];
     const messages: OfflineMessage[] = [];
+    const ids: number[] = [];
     for (const r of rows) {
       if (now - r.ts >= maxAgeMs) continue;
       const msg: WireMessage =
@@ -179,8 +195,9 @@ export class SqliteStore extends MemoryStore {
           ? { type: 'RAW', raw: new Uint8Array(r.raw ?? Buffer.alloc(0)), desc: r.description ?? '' }
           : { type: 'TEXT', text: r.text ?? '' };
       messages.push({ from: r.sender, msg, ts: r.ts });
+      ids.push(r.id);
     }
-    return { messages, upTo: rows[rows.length - 1]?.id ?? 0 };
+    return { messages, upTo: rows[rows.length - 1]?.id ?? 0, rows: ids };
   }
 
   override removeOffline(appId: string, uid: string, upTo: number): Promise<void> {

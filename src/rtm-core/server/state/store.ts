@@ -55,6 +55,15 @@ export function offlineMessageBytes(m: OfflineMessage): number {
   return msg.type === 'TEXT' ? utf8Length(msg.text) : msg.type === 'RAW' ? msg.raw.length + utf8Length(msg.desc) : 0;
 }
 
+/** A receiver's cached messages (see `peekOffline`). */
+export interface OfflinePeek {
+  messages: OfflineMessage[];
+  /** Cursor for `removeOffline`: covers every message returned (and any expired ones). */
+  upTo: number;
+  /** Each message's row id, in the same order (stores with `keepOffline`): a cursor per message. */
+  rows?: number[];
+}
+
 export interface StateStore {
   /**
    * Makes `sid` the session of (appId, uid). Returns the session it replaced, if any, so that the
@@ -87,6 +96,16 @@ export interface StateStore {
    * Resolves once the message is stored (on disk, for a durable store).
    */
   enqueueOffline(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<void | OfflineRefusal>;
+  /**
+   * As `enqueueOffline`, returning the stored row's id (undefined: not cacheable, such as a call
+   * signal), so that the row can be removed alone. The core keeps a durable copy of every
+   * offline-flagged message it queues for a live session this way, and removes it once the receiver
+   * acknowledged the message (`removeOfflineRows`). Optional: without it, such messages are cached
+   * only when the receiver's session ends.
+   */
+  keepOffline?(appId: string, uid: string, message: OfflineMessage, max: number, caps?: OfflineCaps): Promise<number | OfflineRefusal | undefined>;
+  /** Removes the given rows (from `keepOffline` or `peekOffline`) of the receiver's cached messages. */
+  removeOfflineRows?(appId: string, uid: string, rows: readonly number[]): Promise<void>;
   /** Removes every cached message older than `maxAgeMs` (all receivers); returns how many. Optional. */
   sweepOffline?(now: number, maxAgeMs: number): Promise<number>;
   /** The offline cache's size, for metrics. Optional. */
@@ -96,7 +115,7 @@ export interface StateStore {
    * and a cursor covering them (and any expired ones) for `removeOffline`. Messages leave the store
    * only once the receiver acknowledged them, so a crash in between loses nothing.
    */
-  peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<{ messages: OfflineMessage[]; upTo: number }>;
+  peekOffline(appId: string, uid: string, now: number, maxAgeMs: number): Promise<OfflinePeek>;
   /** Removes the receiver's cached messages up to the cursor `upTo` from `peekOffline`. */
   removeOffline(appId: string, uid: string, upTo: number): Promise<void>;
   /** Channels that have attributes (after a restart, their empty-channel grace must start again). */
