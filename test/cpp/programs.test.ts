@@ -13,6 +13,7 @@ import AgoraRTM, { type RtmMessage } from '../../src/rtm';
 import { AgoraAPI } from '../../src/legacy';
 import { attachGateway } from '../../src/server';
 import { APP_ID, Harness, until, waitForEvent } from '../helpers/harness';
+import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { Recorder } from '../legacy/helpers/legacy-harness';
 import { buildLibrary, compile, CppAgent, ROOT } from './helpers/cpp';
 
@@ -59,23 +60,12 @@ test('a 2018-style app (all 37 callbacks with override, both header generations,
 });
 
 describe('the example chat app against sig2rtm serve', () => {
-  let server: ChildProcess | undefined;
-  afterEach(() => server?.kill('SIGTERM'));
+  let server: ServeProcess | undefined;
+  afterEach(() => server?.child.kill('SIGTERM'));
 
-  function serve(): Promise<string> {
-    server = spawn(process.execPath, [path.join(ROOT, 'bin', 'sig2rtm.cjs'), 'serve', '--dev', '--store', 'memory', '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    return new Promise((resolve, reject) => {
-      let out = '';
-      // The start line goes to stderr (stdout carries only JSON logs).
-      const read = (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (ws:\/\/\S+)/.exec(out);
-        if (m?.[1]) resolve(m[1]);
-      };
-      server?.stdout?.on('data', read);
-      server?.stderr?.on('data', read);
-      server?.once('exit', (code) => reject(new Error(`sig2rtm serve exited with ${code}: ${out}`)));
-    });
+  async function serve(): Promise<string> {
+    server = await startServeProcess(['--dev', '--store', 'memory', '--port', '0', '--log-level', 'warn']);
+    return server.url;
   }
 
   it('is built with the README line and chats with a JS legacy user and an RTM user', async () => {

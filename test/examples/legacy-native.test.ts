@@ -3,31 +3,18 @@
  * its own process).
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { main } from '../../examples/legacy-native';
+import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 
-const root = path.resolve(__dirname, '../..');
-let server: ChildProcess | undefined;
+let server: ServeProcess | undefined;
 
 afterEach(() => {
-  server?.kill('SIGTERM');
+  server?.child.kill('SIGTERM');
 });
 
-function serve(): Promise<string> {
-  if (!fs.existsSync(path.join(root, 'dist', 'cjs', 'cli.js'))) throw new Error('dist/cjs/cli.js missing: run `npm run build` first');
-  server = spawn(process.execPath, [path.join(root, 'bin', 'sig2rtm.cjs'), 'serve', '--dev', '--store', 'memory', '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    // The start line goes to stderr (stdout carries only the JSON logs).
-    server?.stderr?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (ws:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    server?.once('exit', (code) => reject(new Error(`sig2rtm serve exited with ${code}: ${out}`)));
-  });
+async function serve(): Promise<string> {
+  server = await startServeProcess(['--dev', '--store', 'memory', '--port', '0', '--log-level', 'warn']);
+  return server.url;
 }
 
 test('the README legacy native program runs against sig2rtm serve', async () => {

@@ -16,6 +16,7 @@ import { AgoraAPI } from '../../src/legacy';
 import { APP_ID, until } from '../helpers/harness';
 import { Recorder } from '../legacy/helpers/legacy-harness';
 import { classpath, compile, ensureJar, JAR, JavaAgent, ROOT } from './helpers/java';
+import { startServeProcess } from '../helpers/serve-process';
 
 jest.setTimeout(60000);
 
@@ -39,22 +40,10 @@ afterEach(async () => {
 });
 
 /** `sig2rtm serve` on a free port; resolves with its RTM URL (ws:// or wss://). */
-function serve(extra: string[] = []): Promise<string> {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'cjs', 'cli.js'))) throw new Error('dist/cjs/cli.js missing: run `npm run build` first');
-  const server = spawn(process.execPath, [path.join(ROOT, 'bin', 'sig2rtm.cjs'), 'serve', '--dev', '--store', 'memory', '--port', '0', '--log-level', 'warn', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(server);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    // The start line goes to stderr (stdout carries only JSON logs).
-    const read = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (wss?:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    };
-    server.stdout.on('data', read);
-    server.stderr.on('data', read);
-    server.once('exit', (code) => reject(new Error(`sig2rtm serve exited with ${String(code)}: ${out}`)));
-  });
+async function serve(extra: string[] = []): Promise<string> {
+  const server = await startServeProcess(['--dev', '--store', 'memory', '--port', '0', '--log-level', 'warn', ...extra]);
+  children.push(server.child);
+  return server.url;
 }
 
 /** Runs a Java program; collects its stdout lines. */

@@ -11,21 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import AgoraRTM, { type RtmClient } from '../../src/rtm';
 import { APP_ID, sleep } from '../helpers/harness';
+import { freePort } from '../helpers/serve-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/sig2rtm.cjs');
 
-/** A port nobody listens on right now (`redis-server --port 0` means "no TCP", so we pick one). */
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
+// A port nobody listens on right now (`redis-server --port 0` means "no TCP", so we pick one).
+export { freePort };
 
 interface Proc {
   child: ChildProcess;

@@ -4,17 +4,14 @@
  * and are delivered exactly once, in order. Then SqliteStore itself: trimming, TTL, overflow.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import AgoraRTM, { type RtmClient, type RtmMessage } from '../../src/rtm';
 import { SqliteStore } from '../../src/rtm-core/server/state/sqlite';
 import type { ChannelAttributeValue } from '../../src/rtm-core/protocol/frames';
 import { APP_ID, APP_ID_2, sleep, until } from '../helpers/harness';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { freePort, killServeProcesses, requireBuild, startServeProcess, type Exit, type ServeProcess } from '../helpers/serve-process';
 
 /** Reads and removes a receiver's cached messages, as a login that acknowledges them does. */
 async function drain(store: SqliteStore, appId: string, uid: string, now: number, maxAgeMs: number) {
@@ -22,56 +19,14 @@ async function drain(store: SqliteStore, appId: string, uid: string, now: number
   await store.removeOffline(appId, uid, upTo);
   return messages;
 }
-const BIN = path.join(ROOT, 'bin/sig2rtm.cjs');
 
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
+/** `sig2rtm serve` with the SQLite store in `dataDir`, on `port` (the same one after a restart). */
+function startServer(dataDir: string, port: number): Promise<ServeProcess> {
+  return startServeProcess(['--app', APP_ID, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'], { cwd: dataDir });
 }
 
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const processes: ServerProcess[] = [];
-
-/** `node bin/sig2rtm.cjs serve …`, resolved once it prints where it listens. */
-async function startServer(dataDir: string, port: number): Promise<ServerProcess> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SIG2RTM_')));
-  const child = spawn(process.execPath, [BIN, 'serve', '--app', APP_ID, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'], {
-    cwd: dataDir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const proc: ServerProcess = { child, url: '', output: () => out, exited };
-  processes.push(proc);
-  const deadline = Date.now() + 8000;
-  for (;;) {
-    const m = /listening on (ws:\/\/\S+)/.exec(out);
-    if (m) return { ...proc, url: m[1]! };
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited before listening:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
-    await sleep(10);
-  }
-}
-
-async function stopWith(proc: ServerProcess, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  proc.child.kill(signal);
-  return proc.exited;
+async function stopWith(proc: ServeProcess, signal: NodeJS.Signals): Promise<Exit> {
+  return proc.stop(signal);
 }
 
 const clients: RtmClient[] = [];
@@ -94,21 +49,14 @@ function tempDir(): string {
   return d;
 }
 
-beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist/cjs/cli.js'))) throw new Error('dist/cjs/cli.js is missing: run `npm run build` (npm test builds first)');
-});
+beforeAll(requireBuild);
 
 afterEach(async () => {
   for (const c of clients.splice(0)) {
     c.removeAllListeners();
     await c.logout().catch(() => undefined);
   }
-  for (const p of processes.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  }
+  await killServeProcesses();
 });
 
 afterAll(() => {
