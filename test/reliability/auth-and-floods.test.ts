@@ -8,28 +8,24 @@
 import { RtmTokenBuilder as RtmTokenBuilder007 } from 'agora-token';
 import { RtmTokenBuilder as RtmTokenBuilder006 } from 'agora-token/src/RtmTokenBuilder';
 import { APP_ID, Harness, sleep, until } from '../helpers/harness';
-import { RawWs } from './helpers/raw-ws';
+import { RawSockets } from './helpers/raw-ws';
 
 const CERT = '5cfd2fd1755d40ecb72977518be15d3b';
 const t007 = (uid: string, seconds = 3600) => RtmTokenBuilder007.buildToken(APP_ID, CERT, uid, seconds);
 const t006 = (uid: string, expSec: number) => RtmTokenBuilder006.buildToken(APP_ID, CERT, uid, 1, expSec);
 
 const h = new Harness();
-const raws: RawWs[] = [];
+const raws = new RawSockets(() => h.server.port);
 const rejected: { reason: string; detail: string }[] = [];
 beforeEach(async () => {
   rejected.length = 0;
   await h.start({ apps: { [APP_ID]: { certificate: CERT } }, observer: { tokenRejected: (_a, _u, reason, detail) => rejected.push({ reason, detail }) } });
 });
 afterEach(async () => {
-  for (const r of raws.splice(0)) r.destroy();
+  raws.destroyAll();
   await h.stop();
 });
-async function raw(): Promise<RawWs> {
-  const r = await RawWs.connect(h.server.port);
-  raws.push(r);
-  return r;
-}
+const raw = () => raws.connect();
 
 /** Nothing in a refusal may tell which user a token was for, when it expired, or how it failed. */
 const LEAKS = /UID_MISMATCH|another|expired at|now \d|signature|issued|\d{6,}|007|006/i;

@@ -14,22 +14,17 @@ import { SqliteStore } from '../../src/rtm-core/server/state/sqlite';
 import type { StateStore } from '../../src/rtm-core/server/state/store';
 import type { ServerOptions } from '../../src/server';
 import { APP_ID, Harness, sleep, until } from '../helpers/harness';
-import { RawWs } from './helpers/raw-ws';
+import { RawSockets, type RawWs } from './helpers/raw-ws';
 
 const h = new Harness();
-const raws: RawWs[] = [];
+const raws = new RawSockets(() => h.server.port);
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const r of raws.splice(0)) r.destroy();
+  raws.destroyAll();
   await h.stop();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
-async function loggedIn(uid: string): Promise<RawWs> {
-  const r = await RawWs.connect(h.server.port);
-  raws.push(r);
-  expect((await r.login(APP_ID, uid)).ok).toBe(true);
-  return r;
-}
+const loggedIn = (uid: string) => raws.loggedIn(uid);
 const text = (s: string) => ({ type: 'TEXT', text: s });
 const FAST = { send: { limit: 100_000, windowMs: 1000 } };
 

@@ -6,13 +6,13 @@
  */
 
 import fc from 'fast-check';
-import { APP_ID, Harness } from '../helpers/harness';
-import { RawWs } from './helpers/raw-ws';
+import { Harness } from '../helpers/harness';
+import { RawSockets } from './helpers/raw-ws';
 import { getTarget, rawHttp } from './helpers/server-process';
 
 const h = new Harness();
 const faults: { where: string; err: unknown }[] = [];
-const raws: RawWs[] = [];
+const raws = new RawSockets(() => h.server.port);
 beforeAll(() =>
   h.start({
     maxBadFrames: 1_000_000,
@@ -26,15 +26,10 @@ beforeAll(() =>
   }),
 );
 afterAll(async () => {
-  for (const r of raws.splice(0)) r.destroy();
+  raws.destroyAll();
   await h.stop();
 });
-async function loggedIn(uid: string): Promise<RawWs> {
-  const r = await RawWs.connect(h.server.port);
-  raws.push(r);
-  expect((await r.login(APP_ID, uid)).ok).toBe(true);
-  return r;
-}
+const loggedIn = (uid: string) => raws.loggedIn(uid);
 
 const TYPES = ['login', 'renew', 'peer', 'join', 'leave', 'chmsg', 'members', 'counts', 'query', 'sub', 'unsub', 'uattr', 'uattrGet', 'cattr', 'cattrGet', 'chmsgOut', 'membersOut', 'ack', 'ping', 'nope'];
 const id = fc.oneof(fc.constantFrom('bob', 'room', '__proto__', 'constructor', '', 'null', 'a'.repeat(65)), fc.string({ maxLength: 70 }), fc.anything());

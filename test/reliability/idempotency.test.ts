@@ -7,20 +7,16 @@
 
 import { ProtocolError } from '../../src/rtm-core/protocol/codes';
 import { APP_ID, Harness, until } from '../helpers/harness';
-import { RawWs } from './helpers/raw-ws';
+import { RawSockets } from './helpers/raw-ws';
 
 const h = new Harness();
-const raws: RawWs[] = [];
+const raws = new RawSockets(() => h.server.port);
 beforeEach(() => h.start({ rates: { send: { limit: 100_000, windowMs: 1000 } } }));
 afterEach(async () => {
-  for (const r of raws.splice(0)) r.destroy();
+  raws.destroyAll();
   await h.stop();
 });
-async function connect(): Promise<RawWs> {
-  const r = await RawWs.connect(h.server.port);
-  raws.push(r);
-  return r;
-}
+const connect = () => raws.connect();
 
 const N = 1000;
 const peerFrame = (rid: number) => JSON.stringify({ t: 'peer', to: 'bob', msg: { type: 'TEXT', text: `m${rid}` }, rid });

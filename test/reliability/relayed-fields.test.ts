@@ -4,26 +4,21 @@
  * the stack when the event is encoded.
  */
 
-import { APP_ID, Harness, sleep } from '../helpers/harness';
-import { RawWs } from './helpers/raw-ws';
+import { Harness, sleep } from '../helpers/harness';
+import { RawSockets } from './helpers/raw-ws';
 
 const h = new Harness();
-const raws: RawWs[] = [];
+const raws = new RawSockets(() => h.server.port);
 const faults: unknown[] = [];
 beforeEach(async () => {
   faults.length = 0;
   await h.start({ observer: { fault: (where, err) => faults.push({ where, err }) } });
 });
 afterEach(async () => {
-  for (const r of raws.splice(0)) r.destroy();
+  raws.destroyAll();
   await h.stop();
 });
-async function loggedIn(uid: string): Promise<RawWs> {
-  const r = await RawWs.connect(h.server.port);
-  raws.push(r);
-  expect((await r.login(APP_ID, uid)).ok).toBe(true);
-  return r;
-}
+const loggedIn = (uid: string) => raws.loggedIn(uid);
 
 const BIG = 'x'.repeat(150_000);
 const DEEP = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;

@@ -6,24 +6,20 @@
 
 import type { RtmClient } from '../../src/rtm';
 import { APP_ID, Harness, record, sleep, until } from '../helpers/harness';
-import { RawWs } from './helpers/raw-ws';
+import { RawSockets, type RawWs } from './helpers/raw-ws';
 
 const h = new Harness();
-const raws: RawWs[] = [];
+const raws = new RawSockets(() => h.server.port);
 const GRACE = 300;
 const LOGIN_WITHIN = 400;
 
 beforeEach(() => h.start({ timings: { closeGraceMs: GRACE, loginWithinMs: LOGIN_WITHIN } }));
 afterEach(async () => {
-  for (const r of raws.splice(0)) r.destroy();
+  raws.destroyAll();
   await h.stop();
 });
 
-async function raw(): Promise<RawWs> {
-  const r = await RawWs.connect(h.server.port);
-  raws.push(r);
-  return r;
-}
+const raw = () => raws.connect();
 
 const TEXT = { type: 'TEXT', text: 'still here' };
 

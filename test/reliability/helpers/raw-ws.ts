@@ -6,7 +6,7 @@
 
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { sleep } from '../../helpers/harness';
+import { APP_ID, sleep } from '../../helpers/harness';
 
 export class RawWs {
   /** Text frames received, parsed as JSON where they are JSON. */
@@ -135,5 +135,30 @@ export class RawWs {
 
   destroy(): void {
     this.socket.destroy();
+  }
+}
+
+/** The raw sockets of one test file: opened against its server, destroyed together after each test. */
+export class RawSockets {
+  private readonly open: RawWs[] = [];
+
+  constructor(private readonly port: () => number) {}
+
+  async connect(): Promise<RawWs> {
+    const r = await RawWs.connect(this.port());
+    this.open.push(r);
+    return r;
+  }
+
+  /** A raw socket logged in as `uid` (fails the test when the login is refused). */
+  async loggedIn(uid: string, appId = APP_ID): Promise<RawWs> {
+    const r = await this.connect();
+    const res = await r.login(appId, uid);
+    if (res.ok !== true) throw new Error(`raw login of ${uid} refused: ${JSON.stringify(res)}`);
+    return r;
+  }
+
+  destroyAll(): void {
+    for (const r of this.open.splice(0)) r.destroy();
   }
 }
