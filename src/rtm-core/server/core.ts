@@ -41,6 +41,25 @@ const LEGACY_SPECIAL_CHANNEL_PREFIX = '__agora_';
 /** Cached messages delivered at login go out in batches of at most this many (and a quarter of the session's byte bounds). */
 const OFFLINE_BATCH_MESSAGES = 50;
 
+/**
+ * The cached messages minus the copies of those already queued for the session (a message sent to
+ * it between its login and this read): each is delivered from one place only, the session's queue.
+ * (Removing up to a later row's cursor is safe for them: they were queued before the backlog, so
+ * acknowledging the backlog acknowledges them.)
+ */
+function withoutHeld(peek: OfflinePeek, session: Session): { messages: OfflineMessage[]; rows: number[] | undefined; skipped: boolean } {
+  const held = session.heldRows();
+  if (!peek.rows || held.size === 0) return { messages: peek.messages, rows: peek.rows, skipped: false };
+  const messages: OfflineMessage[] = [];
+  const rows: number[] = [];
+  peek.rows.forEach((row, i) => {
+    if (held.has(row)) return;
+    rows.push(row);
+    messages.push(peek.messages[i] as OfflineMessage);
+  });
+  return { messages, rows, skipped: rows.length < peek.rows.length };
+}
+
 /** Why a session ended. */
 type EndReason = 'logout' | 'offline' | 'replaced' | 'token-expired' | 'kicked' | 'shutdown' | 'overflow';
 
@@ -170,9 +189,6 @@ export class RtmCore implements CoreServices, BusHost {
         await this.bus.endRemoteSession(req.appId, req.uid, previous, 'REMOTE_LOGIN', sid);
         replaced = true;
       }
-      // The cached messages are read before the session can receive anything: a message queued for
-      // it from now on is held by the session (with its durable copy), never also read from here.
-      const backlog = await this.peekBacklog(req.appId, req.uid);
       if (conn.closedByPeer) {
         await this.store.releaseSession(req.appId, req.uid, sid);
         return;
@@ -196,19 +212,9 @@ export class RtmCore implements CoreServices, BusHost {
       this.armTokenTimers(session, expiresAt);
       if (!replaced) this.background('presence', this.announcePresence(session, 'ONLINE'));
       // The login is answered already: a store failure here leaves the messages cached for the next login.
-      if (backlog) this.background('offline.deliver', this.deliverOffline(session, backlog), { appId: req.appId, uid: req.uid });
+      this.background('offline.deliver', this.deliverOffline(session), { appId: req.appId, uid: req.uid });
     } finally {
       conn.loggingIn = false;
-    }
-  }
-
-  /** The receiver's cached messages; undefined when the store fails (they stay cached for the next login). */
-  private async peekBacklog(appId: string, uid: string): Promise<OfflinePeek | undefined> {
-    try {
-      return await this.store.peekOffline(appId, uid, this.clock.now(), this.options.limits.offlineMessageTtlMs);
-    } catch (err) {
-      this.options.observer.fault?.('offline.peek', err, { appId, uid });
-      return undefined;
     }
   }
 
@@ -218,11 +224,14 @@ export class RtmCore implements CoreServices, BusHost {
    * acknowledged the last one. Acknowledged batches leave the store at once (with per-message
    * rows) or after the last batch; a crash or a drop before that delivers them again at the next login.
    */
-  private async deliverOffline(session: Session, backlog: OfflinePeek): Promise<void> {
+  private async deliverOffline(session: Session): Promise<void> {
     const { appId, uid } = session;
-    const { messages, rows, upTo } = backlog;
+    const peek = await this.store.peekOffline(appId, uid, this.clock.now(), this.options.limits.offlineMessageTtlMs);
+    const { messages, rows, skipped } = withoutHeld(peek, session);
+    const upTo = peek.upTo;
     const remove = (cursor: number) => this.retried('offline.remove', () => this.store.removeOffline(appId, uid, cursor), { appId, uid });
-    if (upTo === 0) return;
+    // Nothing to send but copies held by the queue: they go when acknowledged (expired rows, with the sweep).
+    if (upTo === 0 || (messages.length === 0 && skipped)) return;
     const b = this.options.bounds;
     const batchMessages = Math.max(1, Math.min(OFFLINE_BATCH_MESSAGES, Math.floor(b.sessionPendingMessages / 4)));
     const batchBytes = Math.min(b.sessionPendingBytes, b.socketBufferedBytes) / 4;

@@ -199,6 +199,16 @@ export class Session {
     return out;
   }
 
+  /** Rows of the offline cache holding copies of messages in this session's queue. */
+  heldRows(): Set<number> {
+    const rows = new Set<number>();
+    for (let i = this.outboxHead; i < this.outbox.length; i++) {
+      const row = (this.outbox[i] as Pending).row;
+      if (row !== undefined) rows.add(row);
+    }
+    return rows;
+  }
+
   /**
    * Settles 'acked' when the client acknowledges `seq`, 'unacked' after `timeoutMs` or when the
    * session ends first. Without a timeout it waits as long as the session lives.
