@@ -95,6 +95,10 @@ export function parseSettings(attrs: Record<string, ChannelAttributeValue>): Cha
   };
 }
 
+function sameSettings(a: ChannelSettings, b: ChannelSettings): boolean {
+  return (Object.keys(a) as (keyof ChannelSettings)[]).every((k) => a[k] === b[k]);
+}
+
 const BUILTIN_NAMES: ReadonlySet<string> = new Set(Object.values(BUILTIN));
 
 /** Could the change have altered a channel's settings? ('set' and 'clear' replace the whole map.) */
@@ -173,7 +177,8 @@ export class ChannelBuiltins {
     const before = this.known(appId, channel);
     const after = parseSettings(attrs);
     this.remember(key, after);
-    this.host.bus.channelSettingsChanged?.(appId, channel);
+    // Other nodes hear of it unless nothing changed (an RTM setChannelAttributes replaces the whole map).
+    if (!before || !sameSettings(before, after)) this.host.bus.channelSettingsChanged?.(appId, channel);
     if (after.memberNumMs > 0 && (before?.memberNumMs ?? 0) === 0) this.schedule(appId, channel, 'num', after.memberNumMs);
     if (after.totalNumMs > 0 && (before?.totalNumMs ?? 0) === 0) this.schedule(appId, channel, 'total', after.totalNumMs);
   }
