@@ -7,9 +7,8 @@ import { verifyToken, loginCodeForTokenFailure, type TokenFailure } from '../aut
 import type { Clock, TimerHandle } from '../clock';
 import { encodeEvent, encodeFrame } from '../protocol/codec';
 import { LoginError, LogoutError, ProtocolError, RenewTokenError } from '../protocol/codes';
-import type { ChannelAttributeValue, ClientRequest, KickReason, RequestOf, ResultMap } from '../protocol/frames';
+import type { AttributeChange, ChannelAttributeValue, ClientRequest, KickReason, RequestOf, ResultMap } from '../protocol/frames';
 import { PROTOCOL_VERSION } from '../protocol/frames';
-import type { AttributeChange } from '../protocol/frames';
 import { LocalBus, type Bus, type BusHost } from './bus';
 import { CloseCode, type Connection } from './connection';
 import { ChannelBuiltins, SPECIAL_CHANNEL_PREFIX, keyOf } from './channel-builtins';
