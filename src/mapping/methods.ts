@@ -13,7 +13,9 @@ export type LegacyMethodName = Exclude<MethodsOf<AgoraAPI>, 'getRtmClient'> | 'A
 const L = 'legacy-signaling.md';
 const S = 'seeds';
 
-export const METHODS = {
+// Made by a function marked pure: the rows interpolate `L` / `S`, which a bundler cannot prove
+// side-effect free, so an unannotated literal would stay in every bundle (even one with only `Signal`).
+export const METHODS = /* @__PURE__ */ (() => ({
   'AgoraAPI.getInstance': {
     rtm: ['AgoraRTM.createInstance'],
     kind: 'adapted',
@@ -225,4 +227,4 @@ export const METHODS = {
   start: { rtm: ['—'], kind: 'unsupported', difference: 'Internal; ignored (logged).', reference: `${L} §3.2` },
   stop: { rtm: ['—'], kind: 'unsupported', difference: 'Internal; ignored (logged).', reference: `${L} §3.2` },
   dbg: { rtm: ['—'], kind: 'unsupported', difference: 'Internal test switches; ignored (logged).', reference: `${L} §3.2` },
-} as const satisfies Record<LegacyMethodName, MappingRow>;
+}) as const satisfies Record<LegacyMethodName, MappingRow>)();

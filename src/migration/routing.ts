@@ -9,6 +9,7 @@ import { AgoraAPI, type AgoraAPIOptions } from '../legacy-api/native/agora-api';
 import type { ICallBack } from '../legacy-api/native/callback';
 import { AgoraECode } from '../mapping/legacy-codes';
 import { METHODS, type LegacyMethodName } from '../mapping/methods';
+import { operationName } from '../mapping/operations';
 import type { RtmClient } from '../rtm-core/client/client';
 import { evaluateFlag, type FlagSource, type Route } from './flag';
 
@@ -45,10 +46,6 @@ export interface CreateSignalingOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const FORWARDED = (Object.keys(METHODS) as LegacyMethodName[]).filter(
-  (m): m is Forwarded => !m.startsWith('AgoraAPI.') && !['callbackSet', 'callbackGet', 'login', 'login2', 'logout', 'getStatus', 'isOnline', 'destroy', 'getSdkVersion'].includes(m),
-);
-
 // The forwarded methods are installed on the prototype from the mapping table (bottom of this
 // file); this interface gives them their types.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
@@ -69,6 +66,7 @@ export class RoutedSignaling {
 
   constructor(private readonly options: CreateSignalingOptions) {
     this.route = options.fallback ?? 'legacy';
+    installForwarders();
   }
 
   /** Which side serves the current login. */
@@ -172,19 +170,31 @@ export class RoutedSignaling {
     const impl = this.impl() as unknown as Record<string, ((...a: unknown[]) => unknown) | undefined>;
     const fn = impl[name];
     if (typeof fn === 'function') fn.apply(impl, args);
-    else this.callback?.onError?.(name, AgoraECode.GENERAL_E_FAILED, `${name}: not available on the ${this.route} side`);
+    else this.callback?.onError?.(operationName(name), AgoraECode.GENERAL_E_FAILED, `${name}: not available on the ${this.route} side`);
   }
 }
 
-// Every other legacy method, from the mapping table: forwarded as is.
-for (const name of FORWARDED) {
-  Object.defineProperty(RoutedSignaling.prototype, name, {
-    value: function (this: RoutedSignaling, ...args: unknown[]) {
-      this.forward(name, args);
-    },
-    writable: true,
-    configurable: true,
-  });
+let forwardersInstalled = false;
+
+/**
+ * Every other legacy method, from the mapping table: forwarded as is. Installed by the first
+ * instance rather than at load, so that a bundle importing only `Signal` from `sig2rtm/legacy`
+ * leaves the router (and the method table) out.
+ */
+function installForwarders(): void {
+  if (forwardersInstalled) return;
+  forwardersInstalled = true;
+  const own: readonly string[] = ['callbackSet', 'callbackGet', 'login', 'login2', 'logout', 'getStatus', 'isOnline', 'destroy', 'getSdkVersion'] satisfies Own[];
+  for (const name of Object.keys(METHODS) as LegacyMethodName[]) {
+    if (name.startsWith('AgoraAPI.') || own.includes(name)) continue;
+    Object.defineProperty(RoutedSignaling.prototype, name, {
+      value: function (this: RoutedSignaling, ...args: unknown[]) {
+        this.forward(name, args);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
 }
 
 export function createSignaling(options: CreateSignalingOptions): RoutedSignaling {

@@ -19,6 +19,7 @@ import { CutProxy } from '../helpers/cut-proxy';
 import { APP_ID, sleep, until, waitForEvent } from '../helpers/harness';
 import { LegacyHarness, settle, stableUid, type Legacy } from './helpers/legacy-harness';
 import { eventually } from './helpers/seed-scene';
+import { webLoginTo } from './helpers/web-log';
 
 const CERT = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const lh = new LegacyHarness();
@@ -34,13 +35,7 @@ afterEach(async () => {
 
 const login = (account: string) => lh.login(account);
 
-/** A web session (handlers set after login() returned, as apps do), logged in. */
-async function webLogin(account: string, appId = APP_ID): Promise<Session> {
-  const s = Signal(appId, { serverUrl: lh.h.server.url }).login(account, '_no_need_token');
-  sessions.push(s);
-  await until(() => s.getStatus() === 2, 3000, `${account} logged in`);
-  return s;
-}
+const webLogin = (account: string, appId = APP_ID): Promise<Session> => webLoginTo(lh.h.server.url, sessions, account, appId);
 
 /** The web Channel after onChannelJoined, with every handler call recorded in `log`. */
 async function webJoin(s: Session, name: string, log: unknown[][]): Promise<Channel> {

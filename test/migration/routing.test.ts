@@ -501,6 +501,11 @@ describe('pass-through to the original SDK', () => {
     await until(() => r.decisions.length === 1);
     expect(calls).toEqual([['login', APP_ID, 'carol', 'tok', 0, 'dev']]);
     expect(() => r.channelJoin('room')).not.toThrow();
-    expect(rec.log).toEqual([['onError', 'channelJoin', AgoraECode.GENERAL_E_FAILED, 'channelJoin: not available on the legacy side']]);
+    r.queryUserStatus('bob');
+    // onError names the operation, as the real SDKs did (apps branch on "query_user_status").
+    expect(rec.log).toEqual([
+      ['onError', 'channel_join', AgoraECode.GENERAL_E_FAILED, 'channelJoin: not available on the legacy side'],
+      ['onError', 'query_user_status', AgoraECode.GENERAL_E_FAILED, 'queryUserStatus: not available on the legacy side'],
+    ]);
   });
 });

@@ -26,8 +26,14 @@ export interface AgoraAPIOptions extends LegacyOptions {
 const singletons = new Map<string, AgoraAPI>();
 
 export class AgoraAPI {
-  /** The adapter with empty methods, to subclass (Android's `AgoraAPI.CallBack`). */
-  static readonly CallBack = CallBack;
+  /**
+   * The adapter with empty methods, to subclass (Android's `AgoraAPI.CallBack`). A getter, not a
+   * static field: an ES2015 bundle turns the field into a top-level assignment that keeps the whole
+   * native class in a bundle that imports only `Signal`.
+   */
+  static get CallBack(): typeof CallBack {
+    return CallBack;
+  }
 
   /** The process-wide instance for `appId` (Android `getInstance`, C++ `getAgoraSDKInstance…`). */
   static getInstance(appId = '', options: AgoraAPIOptions = {}): AgoraAPI {

@@ -49,7 +49,9 @@ type NodeMessage =
   | { k: 'end'; sid: string; reason: KickReason; id: number; from: string }
   | { k: 'ended'; id: number; found: boolean }
   | { k: 'ch'; a: string; c: string; ev: WireEvent; x?: string }
-  | { k: 'count'; a: string; c: string };
+  | { k: 'count'; a: string; c: string }
+  /** A channel's legacy built-in attributes changed: nodes read its settings again. */
+  | { k: 'settings'; a: string; c: string };
 
 interface Batch {
   /** The publishing node, so that a node skips its own cluster-wide messages. */
@@ -303,6 +305,10 @@ export class RedisBus implements Bus {
     this.send(this.all, { k: 'count', a: appId, c: channel });
   }
 
+  channelSettingsChanged(appId: string, channel: string): void {
+    this.send(this.all, { k: 'settings', a: appId, c: channel });
+  }
+
   /**
    * Ends the session `sid` of (appId, uid) hosted on another node (a newer login here replaced it)
    * and resolves once it ended there; a dead or silent node's session is cleaned up from here.
@@ -443,6 +449,8 @@ export class RedisBus implements Bus {
       case 'count':
         if (this.local.hasMembers(msg.a, msg.c)) this.host?.remoteMemberCountChanged(msg.a, msg.c);
         return;
+      case 'settings':
+        return this.host?.remoteChannelSettingsChanged?.(msg.a, msg.c);
     }
   }
 }

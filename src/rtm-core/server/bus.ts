@@ -66,6 +66,8 @@ export interface Bus {
   publishToLocalMembers?(appId: string, channel: string, ev: EncodedEvent): void;
   /** A channel's member count changed here: other nodes recompute theirs. */
   memberCountChanged?(appId: string, channel: string): void;
+  /** A channel's legacy built-in attributes changed here (extension legacy/1): other nodes read them again. */
+  channelSettingsChanged?(appId: string, channel: string): void;
 }
 
 /** What a bus spanning several nodes needs from the core of its own node. */
@@ -79,6 +81,8 @@ export interface BusHost {
   endOrphanedSession(appId: string, uid: string, sid: string, channels: readonly string[], why: 'offline' | 'replaced'): Promise<void>;
   /** Another node changed a channel's member count: recompute it for this node's members. */
   remoteMemberCountChanged(appId: string, channel: string): void;
+  /** Another node changed a channel's legacy built-in attributes: forget this node's copy of its settings. */
+  remoteChannelSettingsChanged?(appId: string, channel: string): void;
 }
 
 export interface BusSnapshot {

@@ -7,10 +7,11 @@ import { verifyToken, loginCodeForTokenFailure, type TokenFailure } from '../aut
 import type { Clock, TimerHandle } from '../clock';
 import { encodeEvent, encodeFrame } from '../protocol/codec';
 import { LoginError, LogoutError, ProtocolError, RenewTokenError } from '../protocol/codes';
-import type { ClientRequest, KickReason, RequestOf, ResultMap } from '../protocol/frames';
+import type { AttributeChange, ChannelAttributeValue, ClientRequest, KickReason, RequestOf, ResultMap } from '../protocol/frames';
 import { PROTOCOL_VERSION } from '../protocol/frames';
 import { LocalBus, type Bus, type BusHost } from './bus';
 import { CloseCode, type Connection } from './connection';
+import { ChannelBuiltins, SPECIAL_CHANNEL_PREFIX, keyOf } from './channel-builtins';
 import { leaveChannel } from './handlers/channel';
 import { RequestFailure, type CoreServices, type HandlerContext } from './handlers/context';
 import { handlers } from './handlers/index';
@@ -34,9 +35,10 @@ const TOKEN_MESSAGES: Record<TokenFailure, string> = {
   INVALID_APP_ID: 'invalid appId',
   UID_MISMATCH: 'invalid argument',
 };
-/** Legacy built-in channel attribute (extension legacy/1): seconds the attributes outlive the last member. */
-const CHANNEL_TTL_ATTRIBUTE = '_channel_ttl';
-const LEGACY_SPECIAL_CHANNEL_PREFIX = '__agora_';
+
+/** The legacy user attribute that sets how long a silent user stays online (legacy-signaling.md §12). */
+const CONN_TIMEOUT = '_conn_timeout';
+const CONN_TIMEOUT_RANGE_S = [20, 120] as const;
 
 /** Cached messages delivered at login go out in batches of at most this many (and a quarter of the session's byte bounds). */
 const OFFLINE_BATCH_MESSAGES = 50;
@@ -69,6 +71,8 @@ export class RtmCore implements CoreServices, BusHost {
   readonly bus: Bus;
   readonly clock: Clock;
   private readonly counts: MemberCounts;
+  /** Legacy built-in channel attributes (extension legacy/1). */
+  readonly builtins: ChannelBuiltins;
   private readonly connections = new Set<Connection>();
   private readonly attributeExpiry = new Map<string, TimerHandle>();
   private closed = false;
@@ -86,6 +90,14 @@ export class RtmCore implements CoreServices, BusHost {
       large: t.memberCountIntervalLargeMs,
       threshold: this.options.limits.memberEventsUpTo,
     }, (err) => this.options.observer.fault?.('memberCount', err));
+    this.builtins = new ChannelBuiltins({
+      options: this.options,
+      store: this.store,
+      bus: this.bus,
+      clock: this.clock,
+      channelAttributesWritten: (appId, channel, attrs, change) => this.channelAttributesWritten(appId, channel, attrs, change),
+      background: (where, work, context) => this.background(where, work, context),
+    });
   }
 
   // ---- connections ------------------------------------------------------------------------------
@@ -210,9 +222,15 @@ export class RtmCore implements CoreServices, BusHost {
       session.attach(conn, undefined, this.clock.now());
       this.armSilence(session);
       this.armTokenTimers(session, expiresAt);
-      if (!replaced) this.background('presence', this.announcePresence(session, 'ONLINE'));
+      if (!replaced) {
+        this.background('presence', this.announcePresence(session, 'ONLINE'));
+        this.builtins.userOnline(req.appId, req.uid, true);
+      }
       // The login is answered already: a store failure here leaves the messages cached for the next login.
       this.background('offline.deliver', this.deliverOffline(session), { appId: req.appId, uid: req.uid });
+      this.background('connTimeout', this.store.getAccountAttributes(req.appId, req.uid).then((attrs) => {
+        if (Object.hasOwn(attrs, CONN_TIMEOUT)) this.connTimeoutSet(session, attrs[CONN_TIMEOUT] ?? '');
+      }));
     } finally {
       conn.loggingIn = false;
     }
@@ -369,29 +387,34 @@ export class RtmCore implements CoreServices, BusHost {
     else this.cancelAttributeExpiry(appId, channel);
   }
 
-  async channelAttributesWritten(appId: string, channel: string): Promise<void> {
-    this.rememberChannelTtl(appId, channel, (await this.store.getChannelAttributes(appId, channel))[CHANNEL_TTL_ATTRIBUTE]?.value);
+  async channelAttributesWritten(appId: string, channel: string, attrs?: Record<string, ChannelAttributeValue>, change?: AttributeChange): Promise<void> {
+    // The built-ins (`_channel_ttl` among them) follow the set just written: no read of it again
+    // when the writer passes it.
+    this.builtins.written(appId, channel, attrs ?? (await this.store.getChannelAttributes(appId, channel)), attrs ? change : undefined);
     const count = (await this.store.channelCounts(appId, [channel]))[channel] ?? 0;
     if (count === 0) this.scheduleAttributeExpiry(appId, channel);
   }
 
-  /** Per-channel attribute lifetimes set with the legacy built-in attribute `_channel_ttl` (seconds). */
-  private readonly channelTtls = new Map<string, number>();
+  /**
+   * The legacy user attribute `_conn_timeout` (seconds, clamped to 20–120; empty or not a number:
+   * the server's default): how long the session outlives silence before its user goes offline.
+   */
+  connTimeoutSet(session: Session, value: string): void {
+    const seconds = value.trim() === '' ? NaN : Number(value);
+    session.offlineAfterMs = Number.isFinite(seconds) ? Math.min(Math.max(seconds, CONN_TIMEOUT_RANGE_S[0]), CONN_TIMEOUT_RANGE_S[1]) * 1000 : undefined;
+    if (!session.ended) this.armSilence(session);
+  }
 
-  private rememberChannelTtl(appId: string, channel: string, value: string | undefined): void {
-    const key = `${appId}\u0000${channel}`;
-    const seconds = value === undefined ? NaN : Number(value);
-    // Capped at the longest timer delay (about 24.8 days): a longer one would fire at once.
-    if (Number.isFinite(seconds) && seconds >= 0) this.channelTtls.set(key, Math.min(seconds * 1000, 2 ** 31 - 1));
-    else this.channelTtls.delete(key);
+  remoteChannelSettingsChanged(appId: string, channel: string): void {
+    this.builtins.forget(appId, channel);
   }
 
   /** Clears an empty channel's attributes after the grace period (unless someone joins meanwhile). */
   private scheduleAttributeExpiry(appId: string, channel: string): void {
-    const key = `${appId}\u0000${channel}`;
+    const key = keyOf(appId, channel);
     this.cancelAttributeExpiry(appId, channel);
     // Legacy special channels (`__agora_user_online`, `__agora_channel_event`) never expire.
-    if (channel.startsWith(LEGACY_SPECIAL_CHANNEL_PREFIX)) return;
+    if (channel.startsWith(SPECIAL_CHANNEL_PREFIX)) return;
     this.attributeExpiry.set(
       key,
       this.clock.setTimeout(() => {
@@ -399,16 +422,16 @@ export class RtmCore implements CoreServices, BusHost {
         this.background(
           'channelAttributes.expire',
           this.store.clearChannelAttributesIfEmpty(appId, channel).then((cleared) => {
-            if (cleared) this.channelTtls.delete(key);
+            if (cleared) this.builtins.written(appId, channel, {}, { op: 'clear' });
           }),
           { appId, channel },
         );
-      }, this.channelTtls.get(key) ?? this.options.timings.channelAttributesTtlMs),
+      }, this.builtins.known(appId, channel)?.ttlMs ?? this.options.timings.channelAttributesTtlMs),
     );
   }
 
   private cancelAttributeExpiry(appId: string, channel: string): void {
-    const key = `${appId}\u0000${channel}`;
+    const key = keyOf(appId, channel);
     const t = this.attributeExpiry.get(key);
     if (t === undefined) return;
     this.clock.clearTimeout(t);
@@ -440,7 +463,8 @@ export class RtmCore implements CoreServices, BusHost {
    * busy session costs nothing per frame.
    */
   private armSilence(session: Session): void {
-    const { unreachableAfterMs, offlineAfterMs } = this.options.timings;
+    const { unreachableAfterMs } = this.options.timings;
+    const offlineAfterMs = session.offlineAfterMs ?? this.options.timings.offlineAfterMs;
     this.clock.clearTimeout(session.silenceTimer);
     const deadline = session.lastSeen + (session.presence === 'ONLINE' ? unreachableAfterMs : offlineAfterMs);
     session.silenceTimer = this.clock.setTimeout(() => {
@@ -522,7 +546,9 @@ export class RtmCore implements CoreServices, BusHost {
     await step('attributes', () => this.store.clearUserAttributes(appId, uid));
     if (why !== 'replaced') {
       await step('release', async () => {
-        if (await this.store.releaseSession(appId, uid, session.sid)) await this.announcePresence(session, 'OFFLINE');
+        if (!(await this.store.releaseSession(appId, uid, session.sid))) return;
+        this.builtins.userOnline(appId, uid, false);
+        await this.announcePresence(session, 'OFFLINE');
       });
     }
   }
@@ -598,6 +624,7 @@ export class RtmCore implements CoreServices, BusHost {
     this.accepting = false;
     for (const conn of [...this.connections]) conn.close(1001, 'server closing');
     this.counts.close();
+    this.builtins.close();
     this.clock.clearTimeout(this.offlineSweep);
     this.offlineSweep = undefined;
     for (const t of this.attributeExpiry.values()) this.clock.clearTimeout(t);

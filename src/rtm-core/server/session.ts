@@ -69,6 +69,8 @@ export class Session {
   outlet: Outlet | undefined;
   /** Last time anything arrived from the client, ms. */
   lastSeen: number;
+  /** How long the session outlives silence (legacy user attribute `_conn_timeout`); undefined: the server's `offlineAfterMs`. */
+  offlineAfterMs: number | undefined;
   presence: Extract<PeerOnlineStateName, 'ONLINE' | 'UNREACHABLE'> = 'ONLINE';
   readonly channels = new Set<string>();
   readonly subscriptions = new Set<string>();

@@ -77,3 +77,11 @@ export function useWebSessions() {
   }
   return { h, sessions, signal, login };
 }
+
+/** A web session (handlers set after login() returned, as apps do), logged in; kept in `sessions` for cleanup. */
+export async function webLoginTo(serverUrl: string, sessions: Session[], account: string, appId = APP_ID): Promise<Session> {
+  const s = Signal(appId, { serverUrl }).login(account, '_no_need_token');
+  sessions.push(s);
+  await until(() => s.getStatus() === 2, 3000, `${account} logged in`);
+  return s;
+}

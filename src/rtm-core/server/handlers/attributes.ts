@@ -42,6 +42,15 @@ export const uattrGet: Handler<'uattrGet'> = async (ctx, req) => {
 export const cattr: Handler<'cattr'> = async (ctx, req) => {
   const { core, session } = ctx;
   takeRate(ctx, 'cattr', AttributeOperationError.TOO_OFTEN);
+  // Legacy built-in `_setattr_limit`: updates per second of each attribute (a clear counts for every key).
+  const settings = await core.builtins.settings(session.appId, req.ch);
+  if (settings.setattrLimit !== undefined) {
+    const c = req.change;
+    const keys = c.op === 'del' ? c.keys : c.op === 'clear' ? Object.keys(await core.store.getChannelAttributes(session.appId, req.ch)) : Object.keys(c.attrs);
+    if (!core.builtins.takeAttributeUpdates(session.appId, req.ch, keys, settings, core.clock.now())) {
+      throw new RequestFailure(AttributeOperationError.TOO_OFTEN, 'attribute over its channel\'s _setattr_limit', true);
+    }
+  }
   const attrs = await core.store.changeChannelAttributes(
     session.appId,
     req.ch,
@@ -52,7 +61,7 @@ export const cattr: Handler<'cattr'> = async (ctx, req) => {
   if (attrs === 'overflow') throw new RequestFailure(AttributeOperationError.SIZE_OVERFLOW, 'channel attributes over the limits');
   // Every member hears it, the writer included when it is a member (legacy Signaling did the same).
   if (req.notify) core.bus.publishToChannel(session.appId, req.ch, encodeEvent({ e: 'attrs', ch: req.ch, attrs, change: req.change }));
-  await core.channelAttributesWritten(session.appId, req.ch);
+  await core.channelAttributesWritten(session.appId, req.ch, attrs, req.change);
   return null;
 };
 

@@ -8,6 +8,7 @@ import {
   ChannelMessageError, GetChannelMemberCountError, GetMembersError, JoinChannelError, LeaveChannelError,
 } from '../../protocol/codes';
 import { encodeEvent } from '../../protocol/codec';
+import { DEFAULT_SETTINGS } from '../channel-builtins';
 import type { Handler, HandlerContext } from './context';
 import { RequestFailure, successor, takeRate } from './context';
 
@@ -37,12 +38,30 @@ export const join: Handler<'join'> = async (ctx, req) => {
     if (successor(ctx)?.channels.has(req.ch) !== true) await leaveChannel(ctx, req.ch);
     throw new RequestFailure(JoinChannelError.USER_NOT_LOGGED_IN, 'session ended');
   }
-  if (added && count <= limits.memberEventsUpTo) {
-    core.bus.publishToChannel(session.appId, req.ch, encodeEvent({ e: 'joined', ch: req.ch, uid: session.uid }), session.uid);
-  }
-  core.memberCountChanged(session.appId, req.ch, count);
+  await membershipChanged(ctx, req.ch, count, added ? 'joined' : undefined);
   return { count };
 };
+
+/**
+ * After a join or leave: members hear it (up to `memberEventsUpTo`, unless the legacy built-in
+ * `_userNotification` is 0), the counts follow, and legacy `__agora_channel_event` hears it too.
+ */
+async function membershipChanged(ctx: HandlerContext, channel: string, count: number, change: 'joined' | 'left' | undefined): Promise<void> {
+  const { core, session } = ctx;
+  const { appId, uid } = session;
+  // Read once per node and channel (then kept current), so joins and leaves cost no extra read.
+  // Unreadable (store away): the defaults this time, and a read again next time.
+  const settings = await core.builtins.settings(appId, channel).catch(() => DEFAULT_SETTINGS);
+  const before = change === 'left' ? count + 1 : count;
+  if (change !== undefined && settings.userNotification && before <= core.options.limits.memberEventsUpTo) {
+    core.bus.publishToChannel(appId, channel, encodeEvent({ e: change, ch: channel, uid }), uid);
+  }
+  core.memberCountChanged(appId, channel, count);
+  if (change !== undefined) {
+    core.builtins.membershipChanged(appId, channel, change === 'joined', settings);
+    core.builtins.channelEvent(appId, channel, uid, change === 'joined' ? 'join' : 'leave');
+  }
+}
 
 /** Removes the session from a channel and tells the others. Shared by `leave` and session end. */
 export async function leaveChannel(ctx: HandlerContext, channel: string): Promise<void> {
@@ -50,10 +69,7 @@ export async function leaveChannel(ctx: HandlerContext, channel: string): Promis
   session.channels.delete(channel);
   core.bus.removeMember(session, channel);
   const { count, removed } = await core.store.leaveChannel(session.appId, channel, session.uid);
-  if (removed && count + 1 <= core.options.limits.memberEventsUpTo) {
-    core.bus.publishToChannel(session.appId, channel, encodeEvent({ e: 'left', ch: channel, uid: session.uid }), session.uid);
-  }
-  core.memberCountChanged(session.appId, channel, count);
+  await membershipChanged(ctx, channel, count, removed ? 'left' : undefined);
 }
 
 export const leave: Handler<'leave'> = async (ctx, req) => {
@@ -66,15 +82,24 @@ export const chmsg: Handler<'chmsg'> = (ctx, req) => {
   const { core, session } = ctx;
   if (!session.channels.has(req.ch)) throw new RequestFailure(ChannelMessageError.NOT_IN_CHANNEL, 'not in channel');
   takeRate(ctx, 'send', ChannelMessageError.TOO_OFTEN);
+  takeChannelRate(ctx, req.ch);
   const ev = encodeEvent({ e: 'chmsg', ch: req.ch, from: session.uid, msg: req.msg, ts: core.clock.now() });
   core.bus.publishToChannel(session.appId, req.ch, ev, session.uid);
   return Promise.resolve(null);
 };
 
+/** The legacy built-in `_sendmsg_limit`: messages per second of the whole channel (legacy/1). */
+function takeChannelRate(ctx: HandlerContext, channel: string): void {
+  if (!ctx.core.builtins.takeMessage(ctx.session.appId, channel, ctx.core.clock.now())) {
+    throw new RequestFailure(ChannelMessageError.TOO_OFTEN, 'channel over its _sendmsg_limit', true);
+  }
+}
+
 /** Extension: a message to a channel one is not in, without joining it (no MemberJoined/Left noise). */
 export const chmsgOut: Handler<'chmsgOut'> = (ctx, req) => {
   const { core, session } = ctx;
   takeRate(ctx, 'send', ChannelMessageError.TOO_OFTEN);
+  takeChannelRate(ctx, req.ch);
   const ev = encodeEvent({ e: 'chmsg', ch: req.ch, from: session.uid, msg: req.msg, ts: core.clock.now() });
   core.bus.publishToChannel(session.appId, req.ch, ev, session.uid);
   return Promise.resolve(null);

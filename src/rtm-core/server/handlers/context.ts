@@ -9,7 +9,8 @@
  */
 
 import type { Clock } from '../../clock';
-import type { RequestOf, RequestType, ResultMap } from '../../protocol/frames';
+import type { AttributeChange, ChannelAttributeValue, RequestOf, RequestType, ResultMap } from '../../protocol/frames';
+import type { ChannelBuiltins } from '../channel-builtins';
 import type { Bus } from '../bus';
 import type { ResolvedCoreOptions } from '../options';
 import type { Session } from '../session';
@@ -22,10 +23,17 @@ export interface CoreServices {
   readonly clock: Clock;
   /** A channel's member count changed: schedule a (throttled) MemberCountUpdated; an emptied channel's attributes start their grace period. */
   memberCountChanged(appId: string, channel: string, count: number): void;
-  /** Channel attributes were written: if nobody is in the channel, their grace period starts. */
-  channelAttributesWritten(appId: string, channel: string): Promise<void>;
+  /**
+   * Channel attributes were written (`attrs`: the set afterwards, made by `change`; read again when
+   * not given): the legacy built-ins follow them; if nobody is in the channel, their grace period starts.
+   */
+  channelAttributesWritten(appId: string, channel: string, attrs?: Record<string, ChannelAttributeValue>, change?: AttributeChange): Promise<void>;
+  /** Legacy built-in channel attributes and special channels (extension legacy/1). */
+  readonly builtins: ChannelBuiltins;
   /** Caches a message for an absent receiver within the cache's bounds; false when refused. */
   cacheOffline(appId: string, uid: string, message: OfflineMessage): Promise<boolean>;
+  /** The session's account set the legacy user attribute `_conn_timeout` (or deleted it: ""). */
+  connTimeoutSet(session: Session, value: string): void;
   /** Re-verifies a token for the session and re-arms its expiry timers. */
   renewToken(session: Session, token: string): void;
 }

@@ -20,6 +20,7 @@ export const legacyUattr: Handler<'legacyUattr'> = async (ctx, req) => {
   takeRate(ctx, 'legacyUattr', AttributeOperationError.TOO_OFTEN);
   const result = await core.store.setAccountAttribute(session.appId, session.uid, req.name, req.value, LEGACY_LIMITS.accountAttributes);
   if (result === 'overflow') throw new RequestFailure(AttributeOperationError.SIZE_OVERFLOW, `at most ${LEGACY_LIMITS.accountAttributes} attributes per account`);
+  if (req.name === '_conn_timeout') core.connTimeoutSet(session, req.value);
   return null;
 };
 
