@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from '../rtm-core/protocol/limits';
 import { DEFAULT_BOUNDS, DEFAULT_RATES, DEFAULT_TIMINGS, type Bounds, type Rates, type Timings } from '../rtm-core/server/options';
-import { WEBHOOK_EVENTS, type WebhookTarget } from './webhooks/sender';
+import { DEFAULT_WEBHOOK_EVENTS, WEBHOOK_EVENTS, type WebhookTarget } from './webhooks/sender';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -100,7 +100,7 @@ const appEntry = z.strictObject({
       events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).optional(),
     })
     .optional()
-    .describe(`URL POSTed (signed with HMAC-SHA256 of "<timestamp>.<body>" with secret) on ${WEBHOOK_EVENTS.join(', ')} (or the events listed)`),
+    .describe(`URL POSTed (signed with HMAC-SHA256 of "<timestamp>.<body>" with secret) on the events listed, of ${WEBHOOK_EVENTS.join(', ')}; default ${DEFAULT_WEBHOOK_EVENTS.join(', ')} (message events are opt-in)`),
 });
 const whole = z.number().int().min(0);
 const rate = z.strictObject({ limit: whole, windowMs: z.number().int().min(1) });
@@ -464,7 +464,7 @@ export function exampleConfig(): Record<string, unknown> {
     if (s.kind === 'apps') {
       t[last] = {
         '0123456789abcdef0123456789abcdef': { certificate: 'fedcba9876543210fedcba9876543210', rest: { customerId: 'my-backend', customerSecret: 'change-me-to-a-long-random-secret' },
-          webhooks: { url: 'https://backend.example.com/sig2rtm-events', secret: 'change-me-to-another-long-secret', events: [...WEBHOOK_EVENTS] },
+          webhooks: { url: 'https://backend.example.com/sig2rtm-events', secret: 'change-me-to-another-long-secret', events: [...DEFAULT_WEBHOOK_EVENTS] },
         },
         abcdefabcdefabcdefabcdefabcdef01: {},
       };

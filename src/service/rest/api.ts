@@ -118,6 +118,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
         await core.store.enqueueOffline(appId, to, { from, msg, ts }, core.options.limits.offlineMessagesPerUser);
         return true;
       };
+      core.options.observer.message?.({ kind: 'peer', appId, from, to, msg, ts, offline: body.enable_offline_messaging === true, via: 'rest' });
       const delivery = core.bus.deliverToUser(appId, to, encodeEvent({ e: 'peer', from, msg, ts }), core.options.timings.peerAckTimeoutMs);
       if (ctx.query.get('wait_for_ack') !== 'true') {
         void delivery.then(cacheIfAbsent).catch((err: unknown) => core.options.observer.fault?.('rest.peer_messages', err, { appId }));
@@ -151,7 +152,9 @@ export const REST_ROUTES: readonly RestRoute[] = [
       const from = id(ctx.params.user_id, 'user_id');
       const ch = id(body.channel_name, 'channel_name');
       const msg = text(core, body.payload);
-      core.bus.publishToChannel(appId, ch, encodeEvent({ e: 'chmsg', ch, from, msg, ts: core.clock.now() }), from);
+      const ts = core.clock.now();
+      core.options.observer.message?.({ kind: 'channel', appId, from, to: ch, msg, ts, via: 'rest' });
+      core.bus.publishToChannel(appId, ch, encodeEvent({ e: 'chmsg', ch, from, msg, ts }), from);
       return Promise.resolve({ code: 'message_sent' });
     },
   },

@@ -16,6 +16,7 @@ export const peer: Handler<'peer'> = async (ctx, req) => {
   const ev = encodeEvent({ e: 'peer', from: session.uid, msg: req.msg, ts });
   // Offline-flagged: if the receiver's session ends before it acknowledges, the message is cached.
   const offline = req.offline === true && core.options.offlineMessaging ? { from: session.uid, msg: req.msg, ts } : undefined;
+  core.options.observer.message?.({ kind: 'peer', appId: session.appId, from: session.uid, to: req.to, msg: req.msg, ts, offline: req.offline === true, via: 'client' });
   const outcome = await core.bus.deliverToUser(session.appId, req.to, ev, core.options.timings.peerAckTimeoutMs, offline);
   if (outcome === 'acked') core.options.observer.delivered?.('peer', core.clock.now() - ts);
   if (outcome !== 'absent') return { received: outcome === 'acked' };
