@@ -6,6 +6,13 @@
  * request_id, code}`); the rest are sig2rtm extensions under the same base, named in the same
  * snake_case. Messages sent here reach clients as ordinary MessageFromPeer / ChannelMessage events
  * from the path's user_id; attribute writes as AttributesUpdated; a kick as the RTM kick.
+ *
+ * Sources for the message calls (paths, bodies, `code` values, the example answers, the status
+ * codes and the 500-per-second limit): Agora's "Send peer-to-peer message" and "Send channel
+ * message" pages (docs.agora.io/en/signaling/rest-api/peer-to-peer-message and .../channel-message,
+ * in the AgoraIO/Docs-Source repository as signaling/rest-api/*.mdx), and the older "RESTful
+ * messaging" page (signaling/reference/restful-messaging.mdx), which agree. Where sig2rtm's answer
+ * cannot be Agora's, README "REST API" says why.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -63,6 +70,8 @@ function id(value: unknown, what: string): string {
 }
 
 function text(core: RtmCore, payload: string): { type: 'TEXT'; text: string } {
+  // Agora's REST API: "It must not be an empty string or exceed 32 KB" (the SDKs' own rule is looser).
+  if (payload === '') throw new RestError(400, 'invalid_payload', 'payload must not be an empty string');
   const msg = { type: 'TEXT' as const, text: payload };
   const problem = messageProblem(msg, core.options.limits.messageBytes);
   if (problem) throw new RestError(400, 'invalid_payload', problem);
@@ -103,9 +112,17 @@ export const REST_ROUTES: readonly RestRoute[] = [
       destination: userId,
       enable_offline_messaging: z.boolean().optional().describe('cache the message for an offline receiver (default false)'),
       enable_historical_messaging: z.boolean().optional().describe('accepted for compatibility; sig2rtm keeps no history'),
-      payload: z.string().describe('the message text (at most limits.messageBytes UTF-8 bytes)'),
+      payload: z.string().describe('the message text: not empty, at most limits.messageBytes UTF-8 bytes'),
     }),
-    response: z.object({ ...envelope, code: z.enum(['message_sent', 'message_delivered', 'message_offline']) }),
+    response: z.object({
+      result: z.literal('success').optional().describe('absent when code is message_offline, as in Agora\'s example answer'),
+      request_id: z.string(),
+      code: z
+        .enum(['message_sent', 'message_delivered', 'message_offline'])
+        .describe(
+          'message_sent: accepted (wait_for_ack=false; or true and the receiver is logged in but did not acknowledge within timings.peerAckTimeoutMs or is reconnecting: it stays queued for it). message_delivered: the receiver acknowledged it (wait_for_ack=true). message_offline: nobody is logged in as destination (wait_for_ack=true); cached when enable_offline_messaging',
+        ),
+    }),
     async run(ctx) {
       const { core, appId } = ctx;
       const body = ctx.body as { destination: string; enable_offline_messaging?: boolean; payload: string };
@@ -128,7 +145,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
       if (outcome === 'acked') return { code: 'message_delivered' };
       if (outcome === 'absent') {
         await cacheIfAbsent(outcome);
-        return { code: 'message_offline' };
+        // Agora's answer for an offline receiver is {request_id, code}: no `result` (routes.ts adds it otherwise).
+        return { result: undefined, code: 'message_offline' };
       }
       return { code: 'message_sent' };
     },
@@ -143,9 +161,9 @@ export const REST_ROUTES: readonly RestRoute[] = [
     body: z.object({
       channel_name: channelName,
       enable_historical_messaging: z.boolean().optional().describe('accepted for compatibility; sig2rtm keeps no history'),
-      payload: z.string().describe('the message text (at most limits.messageBytes UTF-8 bytes)'),
+      payload: z.string().describe('the message text: not empty, at most limits.messageBytes UTF-8 bytes'),
     }),
-    response: z.object({ ...envelope, code: z.literal('message_sent') }),
+    response: z.object({ ...envelope, code: z.literal('message_sent').describe('message_sent: accepted and sent to the members connected now (Agora\'s only code here)') }),
     run(ctx) {
       const { core, appId } = ctx;
       const body = ctx.body as { channel_name: string; payload: string };
