@@ -192,7 +192,7 @@ const BASE: OptionSpec[] = [
   spec(['apps'], 'apps', 'app registry: appId[:certificate], comma-separated (repeatable flag --app)', 'app'),
   spec(['dev'], 'bool', 'development mode: any appId may log in and tokens are not checked'),
   spec(['demo'], 'bool', 'serve the demo app at / (default: on with --dev, off otherwise)', 'demo', 'same as --dev'),
-  spec(['store'], 'store', 'where state lives: sqlite (durable, in --data-dir) or memory'),
+  spec(['store'], 'store', 'where state lives: sqlite (durable, in --data-dir; needs the better-sqlite3 package) or memory'),
   spec(['dataDir'], 'string', 'directory of the SQLite database'),
   spec(['redis'], 'string', 'Redis URL (redis://host:port): run as one node of several sharing state through Redis; --store is then unused'),
   spec(['redisPrefix'], 'string', 'prefix of Redis keys and pub/sub channels'),

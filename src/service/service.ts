@@ -34,18 +34,31 @@ import { staticRoutes } from './static-routes';
 
 /**
  * The durable store. better-sqlite3 is loaded only here, so an install without it (a client-only
- * install, or --store memory) never needs the native module.
+ * install, or --store memory) never needs the native module. Without it, or with a native module
+ * that does not load (built for another Node), the server does not start: a ConfigError (exit 2)
+ * names the fix. Falling back to memory instead would silently lose offline messages and channel
+ * attributes at the next restart.
  */
 async function sqliteStore(dataDir: string): Promise<StateStore> {
   let mod: { SqliteStore: typeof SqliteStoreClass };
   try {
     mod = await import('../rtm-core/server/state/sqlite');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new ConfigError('--store sqlite needs the better-sqlite3 package: npm install better-sqlite3 (or use --store memory)');
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes("'better-sqlite3'")) {
+      throw new ConfigError('--store sqlite (the default) needs better-sqlite3, an optional peer dependency that is not installed: run `npm install better-sqlite3`, or use --store memory (state is then lost at a restart)');
+    }
     throw err;
   }
   checkDataDir(dataDir);
-  return new mod.SqliteStore(dataDir);
+  try {
+    return new mod.SqliteStore(dataDir);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ERR_DLOPEN_FAILED' || /bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(String(e.message))) {
+      throw new ConfigError(`--store sqlite: better-sqlite3 is installed but its native module does not load (${String(e.message).split('\n')[0]}): run \`npm rebuild better-sqlite3\` for this Node ${process.version}, or use --store memory`);
+    }
+    throw err;
+  }
 }
 
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;

@@ -12,7 +12,8 @@
  * message" pages (docs.agora.io/en/signaling/rest-api/peer-to-peer-message and .../channel-message,
  * in the AgoraIO/Docs-Source repository as signaling/rest-api/*.mdx), and the older "RESTful
  * messaging" page (signaling/reference/restful-messaging.mdx), which agree. Where sig2rtm's answer
- * cannot be Agora's, README "REST API" says why.
+ * cannot be Agora's, README "REST API" says why. The newer "Error codes" page (errorCode/reason,
+ * 403/415/435/503) belongs to the Signaling 2.x APIs (message history) and is not followed here.
  */
 
 import { randomBytes } from 'node:crypto';
