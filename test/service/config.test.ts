@@ -390,7 +390,7 @@ describe('the documented example file and the JSON Schema', () => {
     const example = read('sig2rtm.example.json');
     for (const s of OPTION_SPECS) {
       const v = s.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], example);
-      if (s.defaultText !== undefined && !['none', 'same as --dev', 'none: admin off'].includes(s.defaultText)) expect([s.flag, v === undefined]).toEqual([s.flag, false]);
+      if (s.defaultText !== undefined && !['none', 'on with --dev, off otherwise', 'none: admin off'].includes(s.defaultText)) expect([s.flag, v === undefined]).toEqual([s.flag, false]);
     }
   });
 
