@@ -28,7 +28,7 @@ import { restRoutes } from './rest/routes';
 import { opsRoutes } from './routes';
 import { VERSION } from './version';
 import { webhookObserver, webhookStore } from './webhooks/hooks';
-import { WebhookSender, type WebhookTarget, type WebhookTuning } from './webhooks/sender';
+import { WebhookSender, type WebhookTarget } from './webhooks/sender';
 import { checkDataDir, readTls } from './start-checks';
 import { staticRoutes } from './static-routes';
 
@@ -93,8 +93,6 @@ export interface Sig2rtm {
 export interface EmbedOptions extends ServiceExtras {
   /** WebSocket path. Default /rtm. */
   path?: string;
-  /** Webhook queue, retries and timeouts (defaults: DEFAULT_WEBHOOK_TUNING). */
-  webhookTuning?: Partial<WebhookTuning>;
 }
 
 /** The service's parts for a configuration already loaded (startService, and createSig2rtm in embed.ts). */
@@ -105,7 +103,7 @@ export async function mountService(config: ServiceConfig, options: EmbedOptions 
   if (config.dev) log.warn('DEVELOPMENT MODE: any appId may log in and tokens are NOT checked. Do not expose this server.');
   const targets: Record<string, WebhookTarget> = {};
   for (const [appId, app] of Object.entries(config.apps)) if (app.webhooks) targets[appId] = app.webhooks;
-  const webhooks = new WebhookSender(targets, metrics.registry, (err, context) => core.options.observer.fault?.('webhook', err, context), options.webhookTuning);
+  const webhooks = new WebhookSender(targets, metrics.registry, (err, context) => core.options.observer.fault?.('webhook', err, context), config.webhookTuning);
   // With --redis this node shares state with the others; it is ready only while Redis answers.
   const cluster = config.redis === undefined ? undefined : await connectCluster(config.redis, config.redisPrefix, config.nodeLeaseMs);
   const store = cluster?.store ?? (config.store === 'sqlite' ? await sqliteStore(config.dataDir) : new MemoryStore());

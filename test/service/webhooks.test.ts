@@ -157,9 +157,10 @@ test('a receiver that never answers does not slow messages; a full queue drops a
   expect(await rtm.metrics.registry.metrics()).toMatch(/^sig2rtm_webhook_queue 3$/m);
 });
 
-test('webhooks in the configuration: a URL that is not http(s) or a short secret is an error', async () => {
+test('webhooks in the configuration: a URL that is not http(s), a short secret or a concurrency of 0 is an error', async () => {
   await expect(createSig2rtm({ apps: { [APP_ID]: { webhooks: { url: 'ftp://x/y', secret: SECRET } } } })).rejects.toThrow(/webhooks\.url|http/);
   await expect(createSig2rtm({ apps: { [APP_ID]: { webhooks: { url: 'https://x/y', secret: 'short' } } } })).rejects.toThrow(/secret/);
+  await expect(createSig2rtm({ dev: true, webhookTuning: { concurrency: 0 } })).rejects.toThrow('createSig2rtm options: webhookTuning.concurrency: must be a whole number >= 1, got 0');
 });
 
 describe('message webhooks (opt-in)', () => {

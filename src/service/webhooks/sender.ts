@@ -29,7 +29,8 @@ export function wants(target: WebhookTarget, event: WebhookEventType): boolean {
   return (target.events ?? DEFAULT_WEBHOOK_EVENTS).includes(event);
 }
 
-export interface WebhookTuning {
+/** A type, not an interface: createSig2rtm's options take it partially (DeepPartial needs an object type). */
+export type WebhookTuning = {
   /** Events waiting (queued, in flight or between retries) across all apps. */
   queueSize: number;
   /** Bytes of their bodies (a message event carries the message: up to ~44 KB base64 for 32 KB raw). */
@@ -43,7 +44,7 @@ export interface WebhookTuning {
   timeoutMs: number;
   /** POSTs in flight at once. */
   concurrency: number;
-}
+};
 
 export const DEFAULT_WEBHOOK_TUNING: WebhookTuning = { queueSize: 10_000, queueBytes: 64 * 1024 * 1024, maxAttempts: 5, backoffBaseMs: 1000, backoffMaxMs: 30_000, timeoutMs: 5000, concurrency: 8 };
 
