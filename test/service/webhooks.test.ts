@@ -8,6 +8,7 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AgoraAPI } from '../../src/legacy';
 import AgoraRTM, { type RtmClient, type RtmMessage } from '../../src/rtm';
 import { createSig2rtm, signWebhook, type Sig2rtm, type WebhookEvent, type WebhookTuning } from '../../src/server';
 import { APP_ID, until, waitForEvent } from '../helpers/harness';
@@ -235,6 +236,42 @@ describe('message webhooks (opt-in)', () => {
     // Only the events listed: no login, join or invitation.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(hook.got).toHaveLength(5);
+  });
+
+  test('legacy Signaling apps: messageInstantSend and messageChannelSend fire them too; a call invitation does not', async () => {
+    const hook = await receiver();
+    cleanups.push(hook.close);
+    const { port } = await serve(hook.url, {}, MESSAGES);
+    const log: unknown[][] = [];
+    const api = (account: string) => {
+      const x = AgoraAPI.createAgoraSDKInstance(APP_ID, { serverUrl: `ws://127.0.0.1:${port}/rtm` });
+      x.callbackSet(new Proxy({}, { get: (_t, name: string) => (name === 'onLog' ? undefined : (...args: unknown[]) => log.push([account, name, ...args])) }));
+      cleanups.push(() => {
+        if (x.getStatus() === 2) x.logout();
+        return Promise.resolve();
+      });
+      x.login2(APP_ID, account, '_no_need_token', 0, '', 5, 1);
+      return x;
+    };
+    const seen = (account: string, name: string) => log.filter((e) => e[0] === account && e[1] === name);
+    const x = api('lx');
+    const y = api('ly');
+    await until(() => x.getStatus() === 2 && y.getStatus() === 2, 5000, 'both logged in');
+    x.messageInstantSend('ly', 0, 'legacy hello', 'm1');
+    await until(() => seen('ly', 'onMessageInstantReceive').length === 1, 3000, 'onMessageInstantReceive');
+    x.channelJoin('lroom');
+    y.channelJoin('lroom');
+    await until(() => seen('lx', 'onChannelJoined').length === 1 && seen('ly', 'onChannelJoined').length === 1, 3000, 'both joined');
+    x.messageChannelSend('lroom', 'legacy room', 'm2');
+    await until(() => seen('ly', 'onMessageChannelReceive').length === 1, 3000, 'onMessageChannelReceive');
+    x.channelInviteUser2('lroom', 'ly', '{"x":1}');
+    await until(() => seen('ly', 'onInviteReceived').length === 1, 3000, 'onInviteReceived');
+    await until(() => hook.got.length >= 2, 3000, 'two message webhooks');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([...hook.got].sort((a, b) => a.event.seq - b.event.seq).map(({ event: e }) => [e.event, e.uid, e.to ?? e.channel, e.message, e.source])).toEqual([
+      ['peer_message', 'lx', 'ly', { type: 'text', text: 'legacy hello' }, 'client'],
+      ['channel_message', 'lx', 'lroom', { type: 'text', text: 'legacy room' }, 'client'],
+    ]);
   });
 
   test('only the message kind listed', async () => {
