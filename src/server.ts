@@ -43,6 +43,6 @@ export { createSig2rtm } from './service/embed';
 export type { Sig2rtmOptions } from './service/embed';
 export type { Sig2rtm, EmbedOptions, Route as HttpRoute } from './service/service';
 export { ConfigError } from './service/config';
-export { signWebhook, WEBHOOK_EVENTS, DEFAULT_WEBHOOK_TUNING } from './service/webhooks/sender';
-export type { WebhookEvent, WebhookEventType, WebhookTarget, WebhookTuning } from './service/webhooks/sender';
+export { signWebhook, WEBHOOK_EVENTS, DEFAULT_WEBHOOK_EVENTS, DEFAULT_WEBHOOK_TUNING } from './service/webhooks/sender';
+export type { WebhookEvent, WebhookEventData, WebhookEventType, WebhookMessage, WebhookTarget, WebhookTuning } from './service/webhooks/sender';
 export type { ServiceConfig, AppEntry, LogLevel, LogFormat } from './service/config';

@@ -35,18 +35,18 @@ export function buildProgram(io: CliIO): Command {
 
   const serve = program
     .command('serve')
-    .description('run the RTM server (WebSocket at /rtm, the native legacy SDK gateway at /gateway, /healthz, /readyz, /metrics, /admin)')
+    .description('run the RTM server (WebSocket at /rtm, the native legacy SDK gateway at /gateway, /healthz, /readyz, /metrics, /admin, the REST API under /dev/v2)')
     .option('--config <file>', 'JSON configuration file (also SIG2RTM_CONFIG)');
   for (const s of OPTION_SPECS) {
     // Defaults are shown, not set: a commander default would override the file and the environment.
     const help = `${s.help} (default: ${s.defaultText ?? 'none'}) [env ${s.env}]`;
     if (s.kind === 'bool') serve.addOption(new Option(`--${s.flag} [true|false]`, help));
-    else if (s.kind === 'apps') serve.addOption(new Option(`--${s.flag} <appId[:certificate]>`, `${help} (repeatable)`).argParser(collect));
+    else if (s.kind === 'apps') serve.addOption(new Option(`--${s.flag} <appId[:certificate]>`, help).argParser(collect));
     else serve.addOption(new Option(`--${s.flag} <value>`, help));
   }
   serve.addHelpText(
     'after',
-    '\nPrecedence: flags > SIG2RTM_* environment > --config file > defaults.\nThe file holds the same options by their camelCase path (see sig2rtm.example.json, `sig2rtm config-example`\nand `sig2rtm config-schema`); a value of the wrong shape, or an unknown key, is an error.\nOn start, the WebSocket URL (and the demo URL) go to stderr; stdout carries only the logs.',
+    '\nPrecedence: flags > SIG2RTM_* environment > --config file > defaults.\nThe file holds the same options by their camelCase path (see sig2rtm.example.json, `sig2rtm config-example`\nand `sig2rtm config-schema`); a value of the wrong shape, or an unknown key, is an error.\nAn app\'s REST credential and webhooks are set in the file only (apps.<appId>.rest, apps.<appId>.webhooks).\nOn start, the WebSocket URL (and the demo URL) go to stderr; stdout carries only the logs.',
   );
   serve.action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
     const flags: Record<string, string | string[] | boolean | undefined> = {};

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from '../rtm-core/protocol/limits';
 import { DEFAULT_BOUNDS, DEFAULT_RATES, DEFAULT_TIMINGS, type Bounds, type Rates, type Timings } from '../rtm-core/server/options';
-import { WEBHOOK_EVENTS, type WebhookTarget } from './webhooks/sender';
+import { DEFAULT_WEBHOOK_EVENTS, DEFAULT_WEBHOOK_TUNING, WEBHOOK_EVENTS, type WebhookTarget, type WebhookTuning } from './webhooks/sender';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -24,7 +24,7 @@ export interface AppEntry {
   certificate?: string;
   /** The app server's credential for the REST API (HTTP Basic customerId:customerSecret); REST is off for the app without one. */
   rest?: { customerId: string; customerSecret: string };
-  /** POSTed on login, logout, channel join and leave (or the events listed). */
+  /** POSTed on login, logout, channel join and leave (or the events listed, messages included). */
   webhooks?: WebhookTarget;
 }
 
@@ -59,13 +59,15 @@ export interface ServiceConfig {
   timings: Timings;
   rates: Rates;
   bounds: Bounds;
+  /** The webhook queue (shared by all apps), retries and timeouts. */
+  webhookTuning: WebhookTuning;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Kind = 'int' | 'port' | 'bool' | 'string' | 'rate' | 'level' | 'format' | 'store' | 'apps';
+type Kind = 'int' | 'count' | 'port' | 'bool' | 'string' | 'rate' | 'level' | 'format' | 'store' | 'apps';
 
 /** One configurable value: where it lives in ServiceConfig, its schema, and how each source names it. */
 export interface OptionSpec {
@@ -100,13 +102,14 @@ const appEntry = z.strictObject({
       events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).optional(),
     })
     .optional()
-    .describe(`URL POSTed (signed with HMAC-SHA256 of "<timestamp>.<body>" with secret) on ${WEBHOOK_EVENTS.join(', ')} (or the events listed)`),
+    .describe(`URL POSTed (signed with HMAC-SHA256 of "<timestamp>.<body>" with secret) on the events listed, of ${WEBHOOK_EVENTS.join(', ')}; default ${DEFAULT_WEBHOOK_EVENTS.join(', ')} (message events are opt-in)`),
 });
 const whole = z.number().int().min(0);
 const rate = z.strictObject({ limit: whole, windowMs: z.number().int().min(1) });
 
 const SCHEMAS: Record<Kind, z.ZodType> = {
   int: whole,
+  count: whole.min(1),
   port: whole.max(65535),
   bool: z.boolean(),
   string: z.string().min(1),
@@ -120,6 +123,7 @@ const SCHEMAS: Record<Kind, z.ZodType> = {
 /** What a value of each kind must be, as error messages say it. */
 const MUST: Record<Kind, string> = {
   int: 'must be a whole number >= 0',
+  count: 'must be a whole number >= 1',
   port: 'must be a port number 0-65535',
   bool: 'must be true or false',
   string: 'must be a non-empty string',
@@ -158,6 +162,7 @@ export function defaultConfig(): ServiceConfig {
     timings: { ...DEFAULT_TIMINGS },
     rates: structuredClone(DEFAULT_RATES),
     bounds: { ...DEFAULT_BOUNDS },
+    webhookTuning: { ...DEFAULT_WEBHOOK_TUNING },
   };
 }
 
@@ -191,15 +196,15 @@ const BASE: OptionSpec[] = [
   spec(['tlsCert'], 'string', 'TLS certificate file (PEM)'),
   spec(['apps'], 'apps', 'app registry: appId[:certificate], comma-separated (repeatable flag --app)', 'app'),
   spec(['dev'], 'bool', 'development mode: any appId may log in and tokens are not checked'),
-  spec(['demo'], 'bool', 'serve the demo app at / (default: on with --dev, off otherwise)', 'demo', 'same as --dev'),
-  spec(['store'], 'store', 'where state lives: sqlite (durable, in --data-dir) or memory'),
+  spec(['demo'], 'bool', 'serve the demo app at /', 'demo', 'on with --dev, off otherwise'),
+  spec(['store'], 'store', 'where state lives: sqlite (durable, in --data-dir; needs the better-sqlite3 package) or memory'),
   spec(['dataDir'], 'string', 'directory of the SQLite database'),
   spec(['redis'], 'string', 'Redis URL (redis://host:port): run as one node of several sharing state through Redis; --store is then unused'),
   spec(['redisPrefix'], 'string', 'prefix of Redis keys and pub/sub channels'),
   spec(['nodeLeaseMs'], 'int', "with --redis: a crashed node's users go OFFLINE within about 1.5x this, ms"),
   spec(['logLevel'], 'level', `log level: ${LOG_LEVELS.join(', ')}`),
   spec(['logFormat'], 'format', 'log format on stdout: json (one object a line) or pretty (for people)'),
-  spec(['adminToken'], 'string', 'bearer token for the /admin API and console (off without one)', 'admin-token', 'none: admin off'),
+  spec(['adminToken'], 'string', 'bearer token for the /admin API and console', 'admin-token', 'none: admin off'),
   spec(['offlineMessaging'], 'bool', 'cache messages sent with enableOfflineMessaging for offline users'),
   spec(['maxFrameBytes'], 'int', 'largest WebSocket frame accepted, bytes'),
   spec(['maxBadFrames'], 'int', 'bad frames a connection may send before it is closed'),
@@ -239,6 +244,16 @@ const BOUND_HELP = {
   offlineSweepIntervalMs: 'expired offline messages are swept this often, ms',
 } satisfies Record<keyof typeof DEFAULT_BOUNDS, string>;
 
+const WEBHOOK_HELP = {
+  queueSize: ['queue-size', 'count', 'webhook events waiting (queued, in flight, between retries) across all apps; past it the newest is dropped'],
+  queueBytes: ['queue-bytes', 'count', 'bytes of the bodies of those events; past it the newest is dropped'],
+  maxAttempts: ['max-attempts', 'count', 'tries per webhook event, the first included'],
+  backoffBaseMs: ['backoff-base-ms', 'int', 'wait before webhook retry n: this * 2^(n-1), ms'],
+  backoffMaxMs: ['backoff-max-ms', 'int', 'longest wait between webhook retries, ms'],
+  timeoutMs: ['timeout-ms', 'count', 'a webhook POST not answered by then has failed (and is retried), ms'],
+  concurrency: ['concurrency', 'count', 'webhook POSTs in flight at once'],
+} satisfies Record<keyof WebhookTuning, [string, Kind, string]>;
+
 const RATE_HELP = {
   login: 'logins per connection',
   send: 'peer and channel messages together',
@@ -267,6 +282,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   ...(Object.keys(DEFAULT_TIMINGS) as (keyof typeof DEFAULT_TIMINGS)[]).map((k) => spec(['timings', k], 'int', `${TIMING_HELP[k]}, ms`, `timing-${kebab(k)}`)),
   ...(Object.keys(DEFAULT_BOUNDS) as (keyof typeof DEFAULT_BOUNDS)[]).map((k) => spec(['bounds', k], 'int', `bound: ${BOUND_HELP[k]}`, `bound-${kebab(k)}`)),
   ...(Object.keys(DEFAULT_RATES) as (keyof typeof DEFAULT_RATES)[]).map((k) => spec(['rates', k], 'rate', `per-client limit on ${RATE_HELP[k]}, as calls/windowMs`, `rate-${kebab(k)}`)),
+  ...Object.entries(WEBHOOK_HELP).map(([k, [flag, kind, help]]) => spec(['webhookTuning', k], kind, help, `webhook-${flag}`)),
 ];
 
 /** The configuration file's schema: every option at its path, every object strict (a typo is an error). */
@@ -316,6 +332,7 @@ function fromText(s: OptionSpec, text: string): unknown {
   const t = text.trim();
   switch (s.kind) {
     case 'int':
+    case 'count':
     case 'port':
       return /^\d+$/.test(t) ? Number(t) : undefined;
     case 'bool':
@@ -464,7 +481,7 @@ export function exampleConfig(): Record<string, unknown> {
     if (s.kind === 'apps') {
       t[last] = {
         '0123456789abcdef0123456789abcdef': { certificate: 'fedcba9876543210fedcba9876543210', rest: { customerId: 'my-backend', customerSecret: 'change-me-to-a-long-random-secret' },
-          webhooks: { url: 'https://backend.example.com/sig2rtm-events', secret: 'change-me-to-another-long-secret', events: [...WEBHOOK_EVENTS] },
+          webhooks: { url: 'https://backend.example.com/sig2rtm-events', secret: 'change-me-to-another-long-secret', events: [...DEFAULT_WEBHOOK_EVENTS] },
         },
         abcdefabcdefabcdefabcdefabcdef01: {},
       };

@@ -23,7 +23,7 @@ export type Sig2rtmOptions = DeepPartial<Omit<ServiceConfig, 'host' | 'port' | '
  * key throws a ConfigError naming it); environment variables are not read.
  */
 export async function createSig2rtm(options: Sig2rtmOptions & EmbedOptions = {}): Promise<Sig2rtm> {
-  const { path, logDestination, routes, webhookTuning, ...config } = options;
+  const { path, logDestination, routes, ...config } = options;
   const loaded = loadConfig({ object: config, objectSource: 'createSig2rtm options', env: {}, flags: {} });
-  return mountService(loaded, { ...(path === undefined ? {} : { path }), ...(logDestination ? { logDestination } : {}), ...(routes ? { routes } : {}), ...(webhookTuning ? { webhookTuning } : {}) });
+  return mountService(loaded, { ...(path === undefined ? {} : { path }), ...(logDestination ? { logDestination } : {}), ...(routes ? { routes } : {}) });
 }

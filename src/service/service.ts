@@ -28,24 +28,37 @@ import { restRoutes } from './rest/routes';
 import { opsRoutes } from './routes';
 import { VERSION } from './version';
 import { webhookObserver, webhookStore } from './webhooks/hooks';
-import { WebhookSender, type WebhookTarget, type WebhookTuning } from './webhooks/sender';
+import { WebhookSender, type WebhookTarget } from './webhooks/sender';
 import { checkDataDir, readTls } from './start-checks';
 import { staticRoutes } from './static-routes';
 
 /**
  * The durable store. better-sqlite3 is loaded only here, so an install without it (a client-only
- * install, or --store memory) never needs the native module.
+ * install, or --store memory) never needs the native module. Without it, or with a native module
+ * that does not load (built for another Node), the server does not start: a ConfigError (exit 2)
+ * names the fix. Falling back to memory instead would silently lose offline messages and channel
+ * attributes at the next restart.
  */
 async function sqliteStore(dataDir: string): Promise<StateStore> {
   let mod: { SqliteStore: typeof SqliteStoreClass };
   try {
     mod = await import('../rtm-core/server/state/sqlite');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new ConfigError('--store sqlite needs the better-sqlite3 package: npm install better-sqlite3 (or use --store memory)');
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes("'better-sqlite3'")) {
+      throw new ConfigError('--store sqlite (the default) needs better-sqlite3, an optional peer dependency that is not installed: run `npm install better-sqlite3`, or use --store memory (state is then lost at a restart)');
+    }
     throw err;
   }
   checkDataDir(dataDir);
-  return new mod.SqliteStore(dataDir);
+  try {
+    return new mod.SqliteStore(dataDir);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ERR_DLOPEN_FAILED' || /bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(String(e.message))) {
+      throw new ConfigError(`--store sqlite: better-sqlite3 is installed but its native module does not load (${String(e.message).split('\n')[0]}): run \`npm rebuild better-sqlite3\` for this Node ${process.version}, or use --store memory`);
+    }
+    throw err;
+  }
 }
 
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
@@ -80,8 +93,6 @@ export interface Sig2rtm {
 export interface EmbedOptions extends ServiceExtras {
   /** WebSocket path. Default /rtm. */
   path?: string;
-  /** Webhook queue, retries and timeouts (defaults: DEFAULT_WEBHOOK_TUNING). */
-  webhookTuning?: Partial<WebhookTuning>;
 }
 
 /** The service's parts for a configuration already loaded (startService, and createSig2rtm in embed.ts). */
@@ -92,7 +103,7 @@ export async function mountService(config: ServiceConfig, options: EmbedOptions 
   if (config.dev) log.warn('DEVELOPMENT MODE: any appId may log in and tokens are NOT checked. Do not expose this server.');
   const targets: Record<string, WebhookTarget> = {};
   for (const [appId, app] of Object.entries(config.apps)) if (app.webhooks) targets[appId] = app.webhooks;
-  const webhooks = new WebhookSender(targets, metrics.registry, (err, context) => core.options.observer.fault?.('webhook', err, context), options.webhookTuning);
+  const webhooks = new WebhookSender(targets, metrics.registry, (err, context) => core.options.observer.fault?.('webhook', err, context), config.webhookTuning);
   // With --redis this node shares state with the others; it is ready only while Redis answers.
   const cluster = config.redis === undefined ? undefined : await connectCluster(config.redis, config.redisPrefix, config.nodeLeaseMs);
   const store = cluster?.store ?? (config.store === 'sqlite' ? await sqliteStore(config.dataDir) : new MemoryStore());

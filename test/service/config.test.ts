@@ -11,6 +11,7 @@ import { buildProgram } from '../../src/service/cli';
 import { ConfigError, OPTION_SPECS, configJsonSchema, defaultConfig, exampleConfig, loadConfig, type ServiceConfig } from '../../src/service/config';
 import { DEFAULT_LIMITS } from '../../src/rtm-core/protocol/limits';
 import { DEFAULT_RATES, DEFAULT_TIMINGS } from '../../src/rtm-core/server/options';
+import { DEFAULT_WEBHOOK_TUNING } from '../../src/service/webhooks/sender';
 
 const A = '0123456789abcdef0123456789abcdef';
 const B = 'fedcba9876543210fedcba9876543210';
@@ -344,14 +345,21 @@ describe('the option table', () => {
     for (const k of Object.keys(DEFAULT_RATES)) expect(paths).toContain(`rates.${k}`);
   });
 
+  test('the webhook queue, retries and timeouts are options; a count of 0 is an error naming the option', () => {
+    const c = load({ flags: { dev: true, 'webhook-queue-size': '50', 'webhook-queue-bytes': '4096', 'webhook-backoff-base-ms': '0' }, env: { SIG2RTM_WEBHOOK_CONCURRENCY: '2' } });
+    expect(c.webhookTuning).toEqual({ ...DEFAULT_WEBHOOK_TUNING, queueSize: 50, queueBytes: 4096, backoffBaseMs: 0, concurrency: 2 });
+    expect(() => load({ flags: { dev: true, 'webhook-concurrency': '0' } })).toThrow('--webhook-concurrency: must be a whole number >= 1, got "0"');
+    expect(() => load({ flags: { dev: true }, env: { SIG2RTM_WEBHOOK_MAX_ATTEMPTS: '0' } })).toThrow('SIG2RTM_WEBHOOK_MAX_ATTEMPTS: must be a whole number >= 1, got "0"');
+  });
+
   test('each option, through its own flag and its own environment variable, reaches its own field', () => {
-    const sample = (kind: string): string => (kind === 'int' || kind === 'port' ? '7' : kind === 'format' ? 'pretty' : kind === 'bool' ? 'true' : kind === 'rate' ? '3/700' : kind === 'level' ? 'debug' : kind === 'store' ? 'memory' : kind === 'apps' ? A : 'value');
+    const sample = (kind: string): string => (kind === 'int' || kind === 'count' || kind === 'port' ? '7' : kind === 'format' ? 'pretty' : kind === 'bool' ? 'true' : kind === 'rate' ? '3/700' : kind === 'level' ? 'debug' : kind === 'store' ? 'memory' : kind === 'apps' ? A : 'value');
     const at = (c: ServiceConfig, p: readonly string[]): unknown => p.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
     for (const s of OPTION_SPECS) {
       if (s.path[0] === 'tlsKey' || s.path[0] === 'tlsCert') continue; // need real files; covered above
       // offline-after must stay above the default unreachable-after (6000).
       const raw = s.path[1] === 'offlineAfterMs' ? '70000' : s.path[0] === 'redis' ? 'redis://h:1' : s.path[0] === 'nodeLeaseMs' ? '700' : sample(s.kind);
-      const want = s.kind === 'int' || s.kind === 'port' ? Number(raw) : s.kind === 'bool' ? true : s.kind === 'rate' ? { limit: 3, windowMs: 700 } : s.kind === 'apps' ? { [A]: {} } : raw;
+      const want = s.kind === 'int' || s.kind === 'count' || s.kind === 'port' ? Number(raw) : s.kind === 'bool' ? true : s.kind === 'rate' ? { limit: 3, windowMs: 700 } : s.kind === 'apps' ? { [A]: {} } : raw;
       const base: Flags = s.path[0] === 'dev' ? {} : { dev: true };
       expect([s.flag, at(load({ flags: { ...base, [s.flag]: raw } }), s.path)]).toEqual([s.flag, want]);
       expect([s.env, at(load({ env: { [s.env]: raw }, flags: base }), s.path)]).toEqual([s.env, want]);
@@ -390,7 +398,7 @@ describe('the documented example file and the JSON Schema', () => {
     const example = read('sig2rtm.example.json');
     for (const s of OPTION_SPECS) {
       const v = s.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], example);
-      if (s.defaultText !== undefined && !['none', 'same as --dev', 'none: admin off'].includes(s.defaultText)) expect([s.flag, v === undefined]).toEqual([s.flag, false]);
+      if (s.defaultText !== undefined && !['none', 'on with --dev, off otherwise', 'none: admin off'].includes(s.defaultText)) expect([s.flag, v === undefined]).toEqual([s.flag, false]);
     }
   });
 

@@ -5,7 +5,7 @@
  * for --store sqlite).
  */
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
   license: string;
   repository?: { url: string };
   homepage?: string;
+  bugs?: unknown;
   dependencies: Record<string, string>;
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
@@ -31,35 +32,82 @@ test('the tarball holds the runtime and the docs, and no test, bench, script or 
   expect(stray).toEqual([]);
 });
 
-test('package.json: licence, repository, homepage; better-sqlite3 an optional peer, not a dependency', () => {
+test('package.json: licence; no made-up repository, homepage or bugs URL; better-sqlite3 an optional peer, not a dependency', () => {
   expect(pkg.license).toBe('MIT');
   expect(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
-  expect(pkg.repository?.url).toMatch(/^git\+https:\/\//);
-  expect(pkg.homepage).toMatch(/^https:\/\//);
+  // The project has no public home yet: whoever gives it one sets these (and this test) to the real URLs.
+  expect([pkg.repository, pkg.homepage, pkg.bugs]).toEqual([undefined, undefined, undefined]);
   expect(pkg.dependencies['better-sqlite3']).toBeUndefined();
   expect(pkg.peerDependencies?.['better-sqlite3']).toBeDefined();
   expect(pkg.peerDependenciesMeta?.['better-sqlite3']?.optional).toBe(true);
 });
 
-test('the client entries load without better-sqlite3; the server loads it only for the sqlite store', () => {
-  // A fresh Node process in which resolving better-sqlite3 fails, as in a client-only install.
-  const script = `
-    const Module = require('node:module');
+/**
+ * A preload for a fresh Node process in which better-sqlite3 is missing (a client-only install, or
+ * an install from npm without the optional peer), or — `brokenNative` — present but with a native
+ * module that does not load (a real dlopen of a file that is not an addon, as after a Node upgrade).
+ */
+function preload(dir: string, brokenNative: boolean): string {
+  const file = path.join(dir, 'preload.js');
+  const fakeAddon = path.join(dir, 'better_sqlite3.node');
+  fs.writeFileSync(fakeAddon, 'not an addon');
+  const bindings = path.join(dir, 'bindings.js');
+  fs.writeFileSync(bindings, `module.exports = () => require(${JSON.stringify(fakeAddon)});`);
+  fs.writeFileSync(
+    file,
+    `const Module = require('node:module');
     const resolve = Module._resolveFilename;
     Module._resolveFilename = function (request, ...rest) {
-      if (request === 'better-sqlite3') { const e = new Error("Cannot find module 'better-sqlite3'"); e.code = 'MODULE_NOT_FOUND'; throw e; }
+      ${brokenNative
+        ? `if (request === 'bindings') return ${JSON.stringify(bindings)};`
+        : `if (request === 'better-sqlite3') { const e = new Error("Cannot find module 'better-sqlite3'"); e.code = 'MODULE_NOT_FOUND'; throw e; }`}
       return resolve.call(this, request, ...rest);
-    };
-    require('./dist/cjs/rtm.js');
-    require('./dist/cjs/legacy.js');
-    const { createSig2rtm } = require('./dist/cjs/server.js');
-    (async () => {
-      const memory = await createSig2rtm({ dev: true, store: 'memory', logLevel: 'silent' });
-      await memory.shutdown();
-      try { await createSig2rtm({ dev: true, store: 'sqlite', dataDir: ${JSON.stringify(path.join(os.tmpdir(), 'sig2rtm-nosqlite'))}, logLevel: 'silent' }); console.log('no error'); }
-      catch (e) { console.log(e.name + ': ' + e.message); }
-    })();
-  `;
-  const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
-  expect(out.trim()).toBe('ConfigError: --store sqlite needs the better-sqlite3 package: npm install better-sqlite3 (or use --store memory)');
+    };`,
+  );
+  return file;
+}
+
+const NOT_INSTALLED = '--store sqlite (the default) needs better-sqlite3, an optional peer dependency that is not installed: run `npm install better-sqlite3`, or use --store memory (state is then lost at a restart)';
+
+describe('without better-sqlite3', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sig2rtm-nosqlite-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('the client entries load without it; the server loads it only for the sqlite store, else a typed error naming the fix', () => {
+    const script = `
+      require('./dist/cjs/rtm.js');
+      require('./dist/cjs/legacy.js');
+      const { createSig2rtm } = require('./dist/cjs/server.js');
+      (async () => {
+        const memory = await createSig2rtm({ dev: true, store: 'memory', logLevel: 'silent' });
+        await memory.shutdown();
+        try { await createSig2rtm({ dev: true, store: 'sqlite', dataDir: ${JSON.stringify(path.join(dir, 'data'))}, logLevel: 'silent' }); console.log('no error'); }
+        catch (e) { console.log(e.name + ': ' + e.message); }
+      })();
+    `;
+    const out = execFileSync(process.execPath, ['-r', preload(dir, false), '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(out.trim()).toBe(`ConfigError: ${NOT_INSTALLED}`);
+  });
+
+  /** `sig2rtm serve` as an operator runs it: the default store, no --store flag. */
+  function serve(brokenNative: boolean): { status: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, ['-r', preload(dir, brokenNative), path.join(ROOT, 'bin/sig2rtm.cjs'), 'serve', '--app', '0123456789abcdef0123456789abcdef', '--port', '0', '--data-dir', path.join(dir, 'data')], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SIG2RTM_'))),
+      timeout: 20_000,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  test('sig2rtm serve with the default store and no better-sqlite3: one line naming the fix, exit 2, nothing started', () => {
+    expect(serve(false)).toEqual({ status: 2, stdout: '', stderr: `sig2rtm: ${NOT_INSTALLED}\n` });
+  });
+
+  test('sig2rtm serve with a better-sqlite3 whose native module does not load: one line saying to rebuild it, exit 2', () => {
+    const r = serve(true);
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr.split('\n')).toEqual([expect.stringMatching(/^sig2rtm: --store sqlite: better-sqlite3 is installed but its native module does not load \(.*better_sqlite3\.node.*\): run `npm rebuild better-sqlite3` for this Node v\d+\.\d+\.\d+, or use --store memory$/), '']);
+  });
 });

@@ -102,12 +102,19 @@ describe('messages reach clients as ordinary events', () => {
     expect([msg.text, from]).toEqual(['hello from the backend', 'backend']);
   });
 
-  test("wait_for_ack=true: message_delivered after the receiver's ack; message_offline for nobody", async () => {
+  // The answers of Agora's docs ("Send peer-to-peer message": Response examples), body for body.
+  test("wait_for_ack=true: message_delivered after the receiver's ack; message_offline for nobody, without result as in Agora's example", async () => {
     const bob = await login('bob');
     const got = waitForEvent<[RtmMessage, string]>(bob, 'MessageFromPeer');
-    expect((await call('POST', '/rtm/users/backend/peer_messages?wait_for_ack=true', { destination: 'bob', payload: 'ack me' })).body.code).toBe('message_delivered');
+    const delivered = await call('POST', '/rtm/users/backend/peer_messages?wait_for_ack=true', { destination: 'bob', payload: 'ack me' });
+    expect([delivered.status, delivered.body]).toEqual([200, { result: 'success', request_id: delivered.body.request_id, code: 'message_delivered' }]);
     expect((await got)[0].text).toBe('ack me');
-    expect((await call('POST', '/rtm/users/backend/peer_messages?wait_for_ack=true', { destination: 'nobody', payload: 'x' })).body.code).toBe('message_offline');
+    const offline = await call('POST', '/rtm/users/backend/peer_messages?wait_for_ack=true', { destination: 'nobody', payload: 'x' });
+    expect([offline.status, offline.body]).toEqual([200, { request_id: offline.body.request_id, code: 'message_offline' }]);
+    expect(offline.body.request_id).toMatch(/^\d+$/);
+    // Without wait_for_ack the answer comes at once: message_sent, whoever is there.
+    const sent = await call('POST', '/rtm/users/backend/peer_messages?wait_for_ack=false', { destination: 'nobody', payload: 'x' });
+    expect([sent.status, sent.body]).toEqual([200, { result: 'success', request_id: sent.body.request_id, code: 'message_sent' }]);
   });
 
   test('enable_offline_messaging: cached for an offline user, delivered at its login as an offline message', async () => {
@@ -125,8 +132,8 @@ describe('messages reach clients as ordinary events', () => {
     const bob = await login('bob');
     const room = await joined(bob, 'room');
     const got = waitForEvent<[RtmMessage, string]>(room, 'ChannelMessage');
-    const r = await call('POST', '/rtm/users/backend/channel_messages', { channel_name: 'room', payload: 'to everyone' });
-    expect(r.body).toMatchObject({ result: 'success', code: 'message_sent' });
+    const r = await call('POST', '/rtm/users/backend/channel_messages', { channel_name: 'room', payload: 'to everyone', enable_historical_messaging: false });
+    expect([r.status, r.body]).toEqual([200, { result: 'success', request_id: r.body.request_id, code: 'message_sent' }]);
     const [msg, from] = await got;
     expect([msg.text, from]).toEqual(['to everyone', 'backend']);
   });
@@ -185,6 +192,7 @@ describe('every bad input: a typed refusal, the server keeps serving', () => {
     ['an invalid destination', 'POST', '/rtm/users/backend/peer_messages', { destination: 'x'.repeat(65), payload: 'x' }, 400, 'invalid_destination'],
     ['an invalid sender', 'POST', '/rtm/users/null/peer_messages', { destination: 'bob', payload: 'x' }, 400, 'invalid_user_id'],
     ['a payload over 32 KB', 'POST', '/rtm/users/backend/channel_messages', { channel_name: 'room', payload: 'x'.repeat(32_769) }, 400, 'invalid_payload'],
+    ['an empty payload (Agora: "must not be an empty string")', 'POST', '/rtm/users/backend/peer_messages', { destination: 'bob', payload: '' }, 400, 'invalid_payload'],
     ['a body over the cap', 'POST', '/rtm/users/backend/channel_messages', { channel_name: 'room', payload: 'x'.repeat(200_000) }, 413, 'body_too_large'],
     ['a bad wait_for_ack', 'POST', '/rtm/users/backend/peer_messages?wait_for_ack=maybe', { destination: 'bob', payload: 'x' }, 400, 'invalid_request'],
     ['too many users', 'POST', '/rtm/users/online_status', { user_ids: Array.from({ length: 257 }, (_, i) => `u${i}`) }, 400, 'too_many_users'],
@@ -260,5 +268,9 @@ describe('the OpenAPI document', () => {
     }
     const peer = doc.paths['/dev/v2/project/{appid}/rtm/users/{user_id}/peer_messages']?.post as unknown as { requestBody: { content: { 'application/json': { schema: { required: string[] } } } } };
     expect(peer.requestBody.content['application/json'].schema.required.sort()).toEqual(['destination', 'payload']);
+    // Agora's three codes; `result` is left out of the message_offline answer.
+    const answer = (doc.paths['/dev/v2/project/{appid}/rtm/users/{user_id}/peer_messages']?.post as unknown as { responses: { '200': { content: { 'application/json': { schema: { required: string[]; properties: { code: { enum: string[] } } } } } } } }).responses['200'].content['application/json'].schema;
+    expect(answer.properties.code.enum).toEqual(['message_sent', 'message_delivered', 'message_offline']);
+    expect(answer.required.sort()).toEqual(['code', 'request_id']);
   });
 });

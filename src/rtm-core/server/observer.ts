@@ -3,7 +3,23 @@
  * nothing of Prometheus or pino; `ops/metrics.ts` and the CLI's logger implement them.
  */
 
-import type { RequestType } from '../protocol/frames';
+import type { RequestType, WireMessage } from '../protocol/frames';
+
+/** A peer or channel message the server accepted (for message webhooks). */
+export interface AcceptedMessage {
+  kind: 'peer' | 'channel';
+  appId: string;
+  from: string;
+  /** The receiver (peer) or the channel. */
+  to: string;
+  msg: WireMessage;
+  /** When the server accepted it: the receivers' serverReceivedTs. */
+  ts: number;
+  /** Peer: sent with enableOfflineMessaging. */
+  offline?: boolean;
+  /** From a client's session, or from the app server (REST API). */
+  via: 'client' | 'rest';
+}
 
 export interface CoreObserver {
   connectionOpened?(id: number): void;
@@ -26,6 +42,11 @@ export interface CoreObserver {
   offlineSwept?(count: number): void;
   /** A session passed a bound on what the server holds for it (it ends, close 4005). */
   sessionOverflow?(appId: string, uid: string, why: string): void;
+  /**
+   * A peer or channel message was accepted, before delivery: called once, on the node that accepted
+   * it. Absent unless someone wants messages (message webhooks), so the hot path builds nothing.
+   */
+  message?(m: AcceptedMessage): void;
   /** A session ended. */
   sessionEnded?(appId: string, uid: string, why: string): void;
   /**

@@ -6,6 +6,14 @@
  * request_id, code}`); the rest are sig2rtm extensions under the same base, named in the same
  * snake_case. Messages sent here reach clients as ordinary MessageFromPeer / ChannelMessage events
  * from the path's user_id; attribute writes as AttributesUpdated; a kick as the RTM kick.
+ *
+ * Sources for the message calls (paths, bodies, `code` values, the example answers, the status
+ * codes and the 500-per-second limit): Agora's "Send peer-to-peer message" and "Send channel
+ * message" pages (docs.agora.io/en/signaling/rest-api/peer-to-peer-message and .../channel-message,
+ * in the AgoraIO/Docs-Source repository as signaling/rest-api/*.mdx), and the older "RESTful
+ * messaging" page (signaling/reference/restful-messaging.mdx), which agree. Where sig2rtm's answer
+ * cannot be Agora's, README "REST API" says why. The newer "Error codes" page (errorCode/reason,
+ * 403/415/435/503) belongs to the Signaling 2.x APIs (message history) and is not followed here.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -63,6 +71,8 @@ function id(value: unknown, what: string): string {
 }
 
 function text(core: RtmCore, payload: string): { type: 'TEXT'; text: string } {
+  // Agora's REST API: "It must not be an empty string or exceed 32 KB" (the SDKs' own rule is looser).
+  if (payload === '') throw new RestError(400, 'invalid_payload', 'payload must not be an empty string');
   const msg = { type: 'TEXT' as const, text: payload };
   const problem = messageProblem(msg, core.options.limits.messageBytes);
   if (problem) throw new RestError(400, 'invalid_payload', problem);
@@ -103,9 +113,17 @@ export const REST_ROUTES: readonly RestRoute[] = [
       destination: userId,
       enable_offline_messaging: z.boolean().optional().describe('cache the message for an offline receiver (default false)'),
       enable_historical_messaging: z.boolean().optional().describe('accepted for compatibility; sig2rtm keeps no history'),
-      payload: z.string().describe('the message text (at most limits.messageBytes UTF-8 bytes)'),
+      payload: z.string().describe('the message text: not empty, at most limits.messageBytes UTF-8 bytes'),
     }),
-    response: z.object({ ...envelope, code: z.enum(['message_sent', 'message_delivered', 'message_offline']) }),
+    response: z.object({
+      result: z.literal('success').optional().describe('absent when code is message_offline, as in Agora\'s example answer'),
+      request_id: z.string(),
+      code: z
+        .enum(['message_sent', 'message_delivered', 'message_offline'])
+        .describe(
+          'message_sent: accepted (wait_for_ack=false; or true and the receiver is logged in but did not acknowledge within timings.peerAckTimeoutMs or is reconnecting: it stays queued for it). message_delivered: the receiver acknowledged it (wait_for_ack=true). message_offline: nobody is logged in as destination (wait_for_ack=true); cached when enable_offline_messaging',
+        ),
+    }),
     async run(ctx) {
       const { core, appId } = ctx;
       const body = ctx.body as { destination: string; enable_offline_messaging?: boolean; payload: string };
@@ -118,6 +136,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
         await core.store.enqueueOffline(appId, to, { from, msg, ts }, core.options.limits.offlineMessagesPerUser);
         return true;
       };
+      core.options.observer.message?.({ kind: 'peer', appId, from, to, msg, ts, offline: body.enable_offline_messaging === true, via: 'rest' });
       const delivery = core.bus.deliverToUser(appId, to, encodeEvent({ e: 'peer', from, msg, ts }), core.options.timings.peerAckTimeoutMs);
       if (ctx.query.get('wait_for_ack') !== 'true') {
         void delivery.then(cacheIfAbsent).catch((err: unknown) => core.options.observer.fault?.('rest.peer_messages', err, { appId }));
@@ -127,7 +146,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
       if (outcome === 'acked') return { code: 'message_delivered' };
       if (outcome === 'absent') {
         await cacheIfAbsent(outcome);
-        return { code: 'message_offline' };
+        // Agora's answer for an offline receiver is {request_id, code}: no `result` (routes.ts adds it otherwise).
+        return { result: undefined, code: 'message_offline' };
       }
       return { code: 'message_sent' };
     },
@@ -142,16 +162,18 @@ export const REST_ROUTES: readonly RestRoute[] = [
     body: z.object({
       channel_name: channelName,
       enable_historical_messaging: z.boolean().optional().describe('accepted for compatibility; sig2rtm keeps no history'),
-      payload: z.string().describe('the message text (at most limits.messageBytes UTF-8 bytes)'),
+      payload: z.string().describe('the message text: not empty, at most limits.messageBytes UTF-8 bytes'),
     }),
-    response: z.object({ ...envelope, code: z.literal('message_sent') }),
+    response: z.object({ ...envelope, code: z.literal('message_sent').describe('message_sent: accepted and sent to the members connected now (Agora\'s only code here)') }),
     run(ctx) {
       const { core, appId } = ctx;
       const body = ctx.body as { channel_name: string; payload: string };
       const from = id(ctx.params.user_id, 'user_id');
       const ch = id(body.channel_name, 'channel_name');
       const msg = text(core, body.payload);
-      core.bus.publishToChannel(appId, ch, encodeEvent({ e: 'chmsg', ch, from, msg, ts: core.clock.now() }), from);
+      const ts = core.clock.now();
+      core.options.observer.message?.({ kind: 'channel', appId, from, to: ch, msg, ts, via: 'rest' });
+      core.bus.publishToChannel(appId, ch, encodeEvent({ e: 'chmsg', ch, from, msg, ts }), from);
       return Promise.resolve({ code: 'message_sent' });
     },
   },

@@ -39,6 +39,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         ...(r.operationId === 'kick-user' ? { '404': error } : {}),
         '413': error,
         ...(r.message ? { '429': error } : {}),
+        '500': error,
       },
     };
   }

@@ -116,6 +116,7 @@ export function restRoutes(options: RestOptions): (req: http.IncomingMessage, re
         return failed(400, 'invalid_request', `${issue?.path.join('.') ?? 'query'}: ${issue?.message ?? 'invalid'}`);
       }
       const out = await route.run({ core, appId, params, query: target.searchParams, body: checkedBody?.data });
+      // A route may leave `result` out by answering `result: undefined` (Agora's message_offline).
       send(res, 200, { result: 'success', request_id: rid, ...out });
     })().catch((err: unknown) => {
       if (err instanceof RestError) return failed(err.status, err.code, err.message);

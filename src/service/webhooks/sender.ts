@@ -1,28 +1,40 @@
 /**
  * Webhooks: the server POSTs each app's configured URL when its users log in, log out, join and
- * leave channels. Each POST is signed (HMAC-SHA256 of "<timestamp>.<body>" with the app's secret),
- * retried with exponential backoff, and waits in a bounded queue: the core's hooks only enqueue, so
- * a slow or failing endpoint never slows delivery to clients; when the queue is full the newest
- * event is dropped and counted. Metrics: sig2rtm_webhooks_total{app,result=sent|failed|dropped}
+ * leave channels, and (opt-in, listed in `events`) on every peer and channel message it accepts.
+ * Each POST is signed (HMAC-SHA256 of "<timestamp>.<body>" with the app's secret), retried with
+ * exponential backoff, and waits in a queue bounded in events and in bytes: the core's hooks only
+ * enqueue, so a slow or failing endpoint never slows delivery to clients; when the queue is full the
+ * newest event is dropped and counted. Metrics: sig2rtm_webhooks_total{app,result=sent|failed|dropped}
  * and sig2rtm_webhook_queue.
  */
 
 import { createHmac, randomUUID } from 'node:crypto';
 import client from 'prom-client';
 
-export const WEBHOOK_EVENTS = ['login', 'logout', 'channel_join', 'channel_leave'] as const;
+export const WEBHOOK_EVENTS = ['login', 'logout', 'channel_join', 'channel_leave', 'peer_message', 'channel_message'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+/** What an app without `events` gets: messages are opt-in (there can be many, and they carry content). */
+export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEventType[] = ['login', 'logout', 'channel_join', 'channel_leave'];
+export const MESSAGE_WEBHOOK_EVENTS: readonly WebhookEventType[] = ['peer_message', 'channel_message'];
 
 export interface WebhookTarget {
   url: string;
   secret: string;
-  /** Which events to send (default: all). */
+  /** Which events to send (default: DEFAULT_WEBHOOK_EVENTS; message events only when listed). */
   events?: WebhookEventType[];
 }
 
-export interface WebhookTuning {
-  /** Events waiting (queued or between retries) across all apps. */
+/** Whether the target wants this event. */
+export function wants(target: WebhookTarget, event: WebhookEventType): boolean {
+  return (target.events ?? DEFAULT_WEBHOOK_EVENTS).includes(event);
+}
+
+/** A type, not an interface: createSig2rtm's options take it partially (DeepPartial needs an object type). */
+export type WebhookTuning = {
+  /** Events waiting (queued, in flight or between retries) across all apps. */
   queueSize: number;
+  /** Bytes of their bodies (a message event carries the message: up to ~44 KB base64 for 32 KB raw). */
+  queueBytes: number;
   /** Tries per event, the first included. */
   maxAttempts: number;
   /** Backoff before retry n: baseMs * 2^(n-1), at most maxMs. */
@@ -32,27 +44,48 @@ export interface WebhookTuning {
   timeoutMs: number;
   /** POSTs in flight at once. */
   concurrency: number;
+};
+
+export const DEFAULT_WEBHOOK_TUNING: WebhookTuning = { queueSize: 10_000, queueBytes: 64 * 1024 * 1024, maxAttempts: 5, backoffBaseMs: 1000, backoffMaxMs: 30_000, timeoutMs: 5000, concurrency: 8 };
+
+/** A message as a webhook carries it: text as is, raw bytes in base64. */
+export type WebhookMessage = { type: 'text'; text: string } | { type: 'raw'; data_base64: string; description: string };
+
+/** What an event says besides its envelope (id, event, app_id, ts, seq). */
+export interface WebhookEventData {
+  /** The user concerned; for a message, its sender. */
+  uid: string;
+  /** channel_join, channel_leave, channel_message. */
+  channel?: string;
+  /** logout: why the session ended. */
+  reason?: string;
+  /** peer_message: the receiver. */
+  to?: string;
+  /** peer_message, channel_message. */
+  message?: WebhookMessage;
+  /** peer_message: sent with enableOfflineMessaging (cached if the receiver is away). */
+  offline?: boolean;
+  /** peer_message, channel_message: from a client, or from the app server through the REST API. */
+  source?: 'client' | 'rest';
 }
 
-export const DEFAULT_WEBHOOK_TUNING: WebhookTuning = { queueSize: 10_000, maxAttempts: 5, backoffBaseMs: 1000, backoffMaxMs: 30_000, timeoutMs: 5000, concurrency: 8 };
-
-export interface WebhookEvent {
+export interface WebhookEvent extends WebhookEventData {
+  /** Unique per event; also the x-sig2rtm-delivery header (deduplicate retries with it). */
   id: string;
   event: WebhookEventType;
   app_id: string;
-  /** Milliseconds since the epoch, when it happened. */
+  /** Milliseconds since the epoch, when it happened (for a message: when the server accepted it, as its serverReceivedTs). */
   ts: number;
   /** Per app, increasing: order events that arrive out of order (retries, concurrency). */
   seq: number;
-  uid: string;
-  channel?: string;
-  reason?: string;
 }
 
 interface Pending {
   target: WebhookTarget;
   event: WebhookEvent;
   body: string;
+  /** The body's size in bytes, as counted against queueBytes. */
+  size: number;
   attempts: number;
 }
 
@@ -68,6 +101,8 @@ export class WebhookSender {
   private readonly tuning: WebhookTuning;
   private readonly ready: Pending[] = [];
   private inFlight = 0;
+  /** Body bytes of every event waiting (queued, in flight, between retries). */
+  private bytes = 0;
   private readonly seq = new Map<string, number>();
   /** Events between retries, by their timer. */
   private readonly waiting = new Map<NodeJS.Timeout, Pending>();
@@ -98,18 +133,33 @@ export class WebhookSender {
     return this.ready.length + this.waiting.size + this.inFlight;
   }
 
-  /** Queues the event for the app's URL, when the app has one that wants it. Never blocks, never throws. */
-  emit(appId: string, event: WebhookEventType, data: { uid: string; channel?: string; reason?: string }): void {
+  /** Whether some app wants this event (the hooks skip building events nobody wants). */
+  anyWants(event: WebhookEventType): boolean {
+    return Object.values(this.targets).some((t) => wants(t, event));
+  }
+
+  /**
+   * Queues the event for the app's URL, when the app has one that wants it. Never blocks, never
+   * throws. `ts`: when it happened (default now).
+   */
+  emit(appId: string, event: WebhookEventType, data: WebhookEventData, ts = Date.now()): void {
     const target = Object.hasOwn(this.targets, appId) ? this.targets[appId] : undefined;
-    if (!target || this.closed || (target.events && !target.events.includes(event))) return;
+    if (!target || this.closed || !wants(target, event)) return;
     if (this.size >= this.tuning.queueSize) {
       this.results.inc({ app: appId, result: 'dropped' });
       return;
     }
     const seq = (this.seq.get(appId) ?? 0) + 1;
+    const ev: WebhookEvent = { id: randomUUID(), event, app_id: appId, ts, seq, ...data };
+    const body = JSON.stringify(ev);
+    const size = Buffer.byteLength(body);
+    if (this.bytes + size > this.tuning.queueBytes) {
+      this.results.inc({ app: appId, result: 'dropped' });
+      return;
+    }
     this.seq.set(appId, seq);
-    const ev: WebhookEvent = { id: randomUUID(), event, app_id: appId, ts: Date.now(), seq, ...data };
-    this.ready.push({ target, event: ev, body: JSON.stringify(ev), attempts: 0 });
+    this.bytes += size;
+    this.ready.push({ target, event: ev, body, size, attempts: 0 });
     this.pump();
   }
 
@@ -152,6 +202,7 @@ export class WebhookSender {
   private settle(p: Pending, ok: boolean): void {
     const app = p.event.app_id;
     if (ok) {
+      this.bytes -= p.size;
       this.results.inc({ app, result: 'sent' });
       return;
     }
@@ -160,6 +211,7 @@ export class WebhookSender {
       return;
     }
     if (p.attempts >= this.tuning.maxAttempts) {
+      this.bytes -= p.size;
       this.results.inc({ app, result: 'failed' });
       this.fault(new Error(`webhook ${p.event.event} to ${new URL(p.target.url).origin} failed ${p.attempts} times`), { appId: app, id: p.event.id });
       return;
@@ -180,6 +232,7 @@ export class WebhookSender {
     for (const t of this.waiting.keys()) clearTimeout(t);
     const left = [...this.ready.splice(0), ...this.waiting.values()];
     this.waiting.clear();
+    this.bytes = 0;
     for (const p of left) this.results.inc({ app: p.event.app_id, result: 'dropped' });
   }
 }

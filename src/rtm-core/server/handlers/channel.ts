@@ -9,6 +9,7 @@ import {
 } from '../../protocol/codes';
 import { encodeEvent } from '../../protocol/codec';
 import { DEFAULT_SETTINGS } from '../channel-builtins';
+import type { WireMessage } from '../../protocol/frames';
 import type { Handler, HandlerContext } from './context';
 import { RequestFailure, successor, takeRate } from './context';
 
@@ -78,13 +79,19 @@ export const leave: Handler<'leave'> = async (ctx, req) => {
   return null;
 };
 
+/** To every member but the sender; reported to the observer first (message webhooks). */
+function publishChannelMessage({ core, session }: HandlerContext, ch: string, msg: WireMessage): void {
+  const ts = core.clock.now();
+  core.options.observer.message?.({ kind: 'channel', appId: session.appId, from: session.uid, to: ch, msg, ts, via: 'client' });
+  core.bus.publishToChannel(session.appId, ch, encodeEvent({ e: 'chmsg', ch, from: session.uid, msg, ts }), session.uid);
+}
+
 export const chmsg: Handler<'chmsg'> = (ctx, req) => {
-  const { core, session } = ctx;
+  const { session } = ctx;
   if (!session.channels.has(req.ch)) throw new RequestFailure(ChannelMessageError.NOT_IN_CHANNEL, 'not in channel');
   takeRate(ctx, 'send', ChannelMessageError.TOO_OFTEN);
   takeChannelRate(ctx, req.ch);
-  const ev = encodeEvent({ e: 'chmsg', ch: req.ch, from: session.uid, msg: req.msg, ts: core.clock.now() });
-  core.bus.publishToChannel(session.appId, req.ch, ev, session.uid);
+  publishChannelMessage(ctx, req.ch, req.msg);
   return Promise.resolve(null);
 };
 
@@ -97,11 +104,9 @@ function takeChannelRate(ctx: HandlerContext, channel: string): void {
 
 /** Extension: a message to a channel one is not in, without joining it (no MemberJoined/Left noise). */
 export const chmsgOut: Handler<'chmsgOut'> = (ctx, req) => {
-  const { core, session } = ctx;
   takeRate(ctx, 'send', ChannelMessageError.TOO_OFTEN);
   takeChannelRate(ctx, req.ch);
-  const ev = encodeEvent({ e: 'chmsg', ch: req.ch, from: session.uid, msg: req.msg, ts: core.clock.now() });
-  core.bus.publishToChannel(session.appId, req.ch, ev, session.uid);
+  publishChannelMessage(ctx, req.ch, req.msg);
   return Promise.resolve(null);
 };
 

@@ -17,6 +17,7 @@ export const peer: Handler<'peer'> = async (ctx, req) => {
   // Offline-flagged: queued for a live receiver, it is also kept in the offline cache until the
   // receiver acknowledges it (a crash loses nothing); for an absent one, it is cached.
   const offline = req.offline === true && core.options.offlineMessaging ? { from: session.uid, msg: req.msg, ts } : undefined;
+  core.options.observer.message?.({ kind: 'peer', appId: session.appId, from: session.uid, to: req.to, msg: req.msg, ts, offline: req.offline === true, via: 'client' });
   const outcome = await core.bus.deliverToUser(session.appId, req.to, ev, core.options.timings.peerAckTimeoutMs, offline);
   if (outcome === 'acked') core.options.observer.delivered?.('peer', core.clock.now() - ts);
   if (outcome !== 'absent') return { received: outcome === 'acked' };
