@@ -9,11 +9,12 @@
  *   npm run bench -- --skip scale       everything but it
  *   npm run bench -- --scale 0.1        every connection count × 0.1 (trying the harness on a busy machine)
  *   npm run bench -- --from <json>      regenerate BENCHMARKS.md and the chart from a run's JSON
- *   npm run bench -- --profile          each workload (but scale) on sig2rtm (or --targets, --workloads) with the server
- *                                       under `node --cpu-prof`: bench/results/profile-<date>.json, which the next
- *                                       BENCHMARKS.md written into that folder shows as its profile section
+ *   npm run bench -- --profile          each workload (but scale) on sig2rtm (or --targets, --workloads) with the server's
+ *                                       CPU profiled over the measured part: bench/results/profile-<date>.json, which
+ *                                       the next BENCHMARKS.md written into that folder shows as its profile section
  *   --p2p-ladder 1000,2000 / --fanout-ladder 10,20   other load steps (development)
  *   --server-flags "--trace-gc"        extra node flags for the servers under test (development)
+ *   --no-quiet                         do not wait for a quiet machine nor re-run disturbed steps (development)
  */
 
 import { execFileSync } from 'node:child_process';
@@ -23,7 +24,7 @@ import path from 'node:path';
 import { FULL, LIFTED_RATES, QUICK, scaled, type BenchConfig } from './lib/config';
 import { now } from './lib/clock';
 import { machineCpu, machinePct } from './lib/machine-cpu';
-import { latestProfileRun, mainThreadProfile, profileText, summariseProfile, type ProfileRun } from './lib/profile';
+import { latestProfileRun, profileText, summariseProfile, type ProfileRun } from './lib/profile';
 import { chartSvg, computeChecks, computeRatios, markdown } from './lib/report';
 import { Rig, type RigOptions } from './lib/rig';
 import { REPO_ROOT } from './lib/rpc';
@@ -41,6 +42,7 @@ interface Args {
   fanoutLadder: number[] | undefined;
   serverFlags: string[];
   scale: number;
+  noQuiet: boolean;
   /** Whether --targets / --workloads were given (--profile has its own defaults). */
   targetsGiven: boolean;
   workloadsGiven: boolean;
@@ -58,6 +60,7 @@ function parseArgs(argv: string[]): Args {
     fanoutLadder: undefined,
     serverFlags: [],
     scale: 1,
+    noQuiet: false,
     targetsGiven: false,
     workloadsGiven: false,
   };
@@ -73,6 +76,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--out') a.out = path.resolve(next());
     else if (k === '--from') a.from = path.resolve(next());
     else if (k === '--profile') a.profile = true;
+    else if (k === '--no-quiet') a.noQuiet = true;
     else if (k === '--targets') {
       a.targets = next().split(',') as TargetName[];
       a.targetsGiven = true;
@@ -234,8 +238,9 @@ function rigOptions(w: WorkloadName, cfg: BenchConfig, serverFlags: string[]): R
 }
 
 /**
- * `--profile`: each chosen workload on each chosen target with the server under `node --cpu-prof`,
- * summarised (self time by function and by file) into bench/results/profile-<date>.json (and .txt).
+ * `--profile`: each chosen workload on each chosen target with the server's CPU profiled (V8's
+ * sampling profiler, from the end of the workload's setup to its end), summarised (self time by
+ * function and by file) into bench/results/profile-<date>.json (and .txt; raw .cpuprofile files beside).
  */
 async function profile(args: Args, cfg: BenchConfig): Promise<void> {
   const { dir: outDir } = outputs(args);
@@ -249,12 +254,15 @@ async function profile(args: Args, cfg: BenchConfig): Promise<void> {
   for (const w of workloads) {
     for (const t of targets) {
       if (!TARGET_INFO[t].workloads.includes(w)) continue;
-      const dir = path.join(raw, `${w}-${t}`);
-      fs.mkdirSync(dir, { recursive: true });
-      log(`— ${w} on ${TARGET_INFO[t].label} with the server under --cpu-prof (${dir})`);
+      fs.mkdirSync(raw, { recursive: true });
+      const file = path.join(raw, `${w}-${t}.cpuprofile`);
+      log(`— ${w} on ${TARGET_INFO[t].label} with the server's CPU profiled (${file})`);
       try {
-        await withRig(t, (rig) => RUNNERS[w](rig, cfg, log), rigOptions(w, cfg, [...args.serverFlags, '--cpu-prof', `--cpu-prof-dir=${dir}`]));
-        const summary = summariseProfile(mainThreadProfile(dir), REPO_ROOT, 15);
+        await withRig(t, async (rig) => {
+          await RUNNERS[w](rig, cfg, log);
+          if (!(await rig.profileTo(file))) throw new Error('the workload never reached its measured part');
+        }, { ...rigOptions(w, cfg, args.serverFlags), profile: true });
+        const summary = summariseProfile(file, REPO_ROOT, 15);
         ((run.profiles[w] ??= {}) as Record<string, unknown>)[t] = summary;
         texts.push(`== ${w} on ${t}\n${profileText(summary)}`);
         process.stdout.write(texts[texts.length - 1]!);
@@ -277,6 +285,7 @@ async function main(): Promise<void> {
     ...base,
     p2p: { ...base.p2p, ladder: args.p2pLadder ?? base.p2p.ladder },
     fanout: { ...base.fanout, ladder: args.fanoutLadder ?? base.fanout.ladder },
+    ...(args.noQuiet ? { avoidOtherLoad: false } : {}),
   };
   const deadline = setTimeout(() => {
     log(`deadline of ${cfg.deadlineMs / 1000} s reached: stopping`);

@@ -1,4 +1,4 @@
-/** Summarises a V8 .cpuprofile (node --cpu-prof): self time per function and per file. */
+/** Summarises a V8 .cpuprofile (node --cpu-prof, or the inspector's Profiler): self time per function and per file. */
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,17 +10,6 @@ export interface ProfileRun {
   mode: 'full' | 'quick';
   source?: SourceInfo;
   profiles: Partial<Record<WorkloadName, Partial<Record<TargetName, ProfileSummaryLite>>>>;
-}
-
-/** The main thread's .cpuprofile in `dir` (tsx runs a loader thread too, whose profile is smaller). */
-export function mainThreadProfile(dir: string): string {
-  const file = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => path.join(dir, f))
-    .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
-  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
-  return file;
 }
 
 /** The newest profile-<date>.json in `dir`, if any. */

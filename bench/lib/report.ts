@@ -3,7 +3,7 @@
  * chart of p99 latency against offered load (hand-written SVG, no dependency).
  */
 
-import type { BenchConfig } from './config';
+import { FULL, type BenchConfig, type FanoutConfig } from './config';
 import type { ProfileRun } from './profile';
 import type { BenchReport, FanoutResult, FanoutWorkload, P2pResult, TargetCheck, TargetName } from './types';
 import { TARGET_INFO, TARGETS } from './types';
@@ -43,7 +43,11 @@ function deliveries(r: BenchReport, w: FanoutWorkload): Partial<Record<TargetNam
 /** The two fan-out workloads, named by their layout in this run ("fan-out 1 × 1,000", "fan-out 10 × 100"). */
 function fanouts(r: BenchReport): { w: FanoutWorkload; what: string }[] {
   const cfg = r.config as BenchConfig;
-  return (['fanout', 'fanoutRooms'] as const).map((w) => ({ w, what: `fan-out ${cfg[w].channels} × ${cfg[w].members.toLocaleString('en-US')}` }));
+  // Runs from before issue 17 had one fan-out layout (1 × members) and no `channels`.
+  return (['fanout', 'fanoutRooms'] as const).map((w) => {
+    const c = (cfg[w] as FanoutConfig | undefined) ?? FULL[w];
+    return { w, what: `fan-out ${c.channels ?? 1} × ${c.members.toLocaleString('en-US')}` };
+  });
 }
 
 export function computeRatios(r: BenchReport): Record<string, number | null> {
@@ -326,7 +330,7 @@ export function markdown(r: BenchReport, chartHref: string, jsonHref: string, ex
     "(machine busy − server − generators, column \"other %\") is run again once the machine is quiet (twice at most; a step still disturbed then is marked).");
   L.push(`- The RTM client itself (as agora-rtm-sdk) lets one client send 180 messages per 3 s (60/s), and so does the server. No sender goes over ${cfg.p2p.perSenderRate} msg/s, for every target: ` +
     `p2p uses ${cfg.p2p.basePairs} sender/receiver pairs, raised to load / ${cfg.p2p.perSenderRate} pairs above ${n(cfg.p2p.basePairs * cfg.p2p.perSenderRate)} msg/s; ` +
-    `fan-out spreads each step over load / ${cfg.fanout.perSenderRate} senders (members of the channels, spread evenly over them), so it measures the server, not one client's limit.`);
+    `fan-out spreads each step over load / ${cfg.fanout.perSenderRate ?? cfg.p2p.perSenderRate} senders (members of the channels, spread evenly over them), so it measures the server, not one client's limit.`);
   const lifted = r.liftedRates ?? {};
   const liftedRows = Object.entries(lifted).map(([w, rates]) => `${WORKLOAD_TITLE[w] ?? w}: ${rates.length > 0 ? rates.map((x) => `\`${x}\``).join(', ') : 'none'}`);
   L.push('- The sig2rtm server runs `createServer` with its defaults (limits, timings, presence, exactly-once delivery with per-delivery acknowledgements) and the legacy gateway mounted (`attachGateway`, defaults). ' +
@@ -334,9 +338,10 @@ export function markdown(r: BenchReport, chartHref: string, jsonHref: string, ex
     'Server CPU is `process.cpuUsage()` of the server process over the recorded window, % of one core.');
   L.push(`- Idle: ${n(cfg.idle.clients)} logged-in clients sit idle for ${cfg.idle.idleMs / 1000} s (several heartbeat periods of every target: sig2rtm's clients' heartbeats, socket.io's 25 s ping); the server CPU over that window is the idle cost. ` +
     `${cfg.idle.presenceProbe ? "Meanwhile, on the sig2rtm targets, one more client in a process of its own is watched (an RTM client subscribes to its online status) and its process is frozen (SIGSTOP: its socket stays open and says nothing): the watcher must see it UNREACHABLE after 6 s and OFFLINE after 30 s (± 3 s), RTM's timings, whatever the heartbeat scheme. " : ''}`);
-  L.push(`- Scale: ${n(cfg.scale.clients)} logged-in connections on one server process, from ${cfg.scale.generators} generator processes over loopback source addresses 127.0.0.2, 127.0.0.3, … (at most ${n(cfg.scale.perSourceAddress)} clients each: one source address reaches one server port through ~28k ephemeral ports); ` +
+  // Runs from before issue 17 had no scale workload.
+  if ((cfg as Partial<BenchConfig>).scale) L.push(`- Scale: ${n(cfg.scale.clients)} logged-in connections on one server process, from ${cfg.scale.generators} generator processes over loopback source addresses 127.0.0.2, 127.0.0.3, … (at most ${n(cfg.scale.perSourceAddress)} clients each: one source address reaches one server port through ~28k ephemeral ports); ` +
     `the harness raises the open-file limit of the server and of each generator with \`prlimit\` (soft and hard; root or CAP_SYS_RESOURCE raises the hard limit, up to /proc/sys/fs/nr_open), and gives each a ${n(cfg.scale.heapMb)} MiB heap. ` +
-    `Then ${n(cfg.scale.fanoutMembers)} of those clients join one channel and it fans out (steps ${cfg.scale.fanoutLadder.join(', ')} msg/s). Raw relay and sig2rtm only. ` +
+    `Then ${n(cfg.scale.fanoutMembers)} of those clients join one channel and it fans out (steps ${cfg.scale.fanoutLadder.join(', ')} msg/s, sustainable with p99 ≤ ${n(cfg.scale.fanoutMaxP99Ms)} ms: one message is a burst of ${n(cfg.scale.fanoutMembers - 1)} deliveries). Raw relay and sig2rtm only. ` +
     'It is selectable: `npm run bench -- --only scale` runs just it, `--skip scale` everything else; `--scale 0.1` multiplies every connection count (idle, join storm, scale) to try the harness on a busy machine.');
   L.push('');
   L.push('## Targets of the issue');
@@ -395,9 +400,9 @@ export function markdown(r: BenchReport, chartHref: string, jsonHref: string, ex
     `Each step's load is spread over enough senders that none sends more than ${cfg.fanout.perSenderRate} msg/s (the SDK's 180-per-3 s rule), so the server saturates, not a sender.`);
   L.push('');
   for (const { w } of fanouts(r)) {
-    const c = cfg[w];
+    const c = cfg[w] as BenchConfig['fanout'] | undefined;
     const res = r.results[w];
-    if (!res || Object.keys(res).length === 0) continue;
+    if (!c || !res || Object.keys(res).length === 0) continue;
     const fc = commonStep(res);
     L.push(`### ${c.channels === 1 ? `One channel of ${n(c.members)} members` : `${c.channels} channels of ${n(c.members)} members`}`);
     L.push('');
@@ -442,14 +447,14 @@ export function markdown(r: BenchReport, chartHref: string, jsonHref: string, ex
   const sc = r.results.scale ?? {};
   if (Object.keys(sc).length === 0) L.push('Not run in this run (`npm run bench -- --only scale`).');
   else {
-    L.push('| target | logged in | generators | source addresses | open-file limit server / generator | login time (s) | logins/s | RSS before → after (MiB) | RSS per connection (KiB) | net per connection (KiB) | idle server CPU % (window s) | big channel: members, joined in (s) | fan-out deliveries/s sustained | p99 there (ms) |');
-    L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    L.push('| target | logged in | generators | source addresses | open-file limit server / generator | login time (s) | logins/s | CPU while logging in: server / generator / machine % | RSS before → after (MiB) | RSS per connection (KiB) | net per connection (KiB) | idle server CPU % (window s) | big channel: members, joined in (s) | fan-out deliveries/s sustained | p99 there (ms) |');
+    L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const t of TARGETS) {
       const x = sc[t];
       if (!x) continue;
       const f = x.fanout;
       const at = f?.steps.find((s) => s.ok && s.offered === f.sustainableOffered);
-      L.push(`| ${label(t)} | ${n(x.loggedIn)} / ${n(x.clients)} | ${x.generators} | ${x.sourceAddresses.length} | ${n(x.nofile.server)} / ${n(x.nofile.generator)} | ${x.loginSec} | ${n(x.loginsPerSec)} | ${mib(x.before.rss)} → ${mib(x.after.rss)} | ${kib(x.rssPerConn)} | ${kib(x.netPerConn)} | ` +
+      L.push(`| ${label(t)} | ${n(x.loggedIn)} / ${n(x.clients)} | ${x.generators} | ${x.sourceAddresses.length} | ${n(x.nofile.server)} / ${n(x.nofile.generator)} | ${x.loginSec} | ${n(x.loginsPerSec)} | ${x.loginCpu ? `${x.loginCpu.server} / ${x.loginCpu.generator} / ${x.loginCpu.machine}` : '–'} | ${mib(x.before.rss)} → ${mib(x.after.rss)} | ${kib(x.rssPerConn)} | ${kib(x.netPerConn)} | ` +
         `${x.idleServerCpuPct} (${x.idleWindowSec}) | ${f ? `${n(f.members)}, ${x.joinSec ?? '–'}` : '–'} | ${f ? n(f.sustainableDeliveriesPerSec) : '–'} | ${at ? ms(at.p99) : '–'} |`);
     }
     L.push('');
@@ -512,8 +517,8 @@ export function markdown(r: BenchReport, chartHref: string, jsonHref: string, ex
   const prof = extras.profile;
   if (!prof) L.push('No profile run in this folder yet: `npm run bench -- --profile` writes one (bench/results/profile-<date>.json), which the next BENCHMARKS.md shows here.');
   else {
-    L.push(`From \`npm run bench -- --profile\`${prof.mode === 'quick' ? ' --quick' : ''} on ${prof.date}${prof.source ? ` at commit \`${prof.source.commit.slice(0, 12)}\`${prof.source.srcModified ? ' (with uncommitted changes in src/)' : ''}` : ''} ` +
-      `([${prof.href}](${prof.href})): each workload run with the server under \`node --cpu-prof\` (so its own figures are a little lower and are not used above). Self time, % of the server's busy time; top functions and files.`);
+    L.push(`From \`npm run bench -- --profile${prof.mode === 'quick' ? ' --quick' : ''}\` on ${prof.date}${prof.source ? ` at commit \`${prof.source.commit.slice(0, 12)}\`${prof.source.srcModified ? ' (with uncommitted changes in src/)' : ''}` : ''} ` +
+      `([${prof.href}](${prof.href})): each workload run with the server's CPU profiled by V8's sampling profiler from the end of the workload's setup (logins, joins) to its end (so its own figures are a little lower and are not used above). Self time, % of the server's busy time; top functions and files.`);
     L.push('');
     for (const [w, byTarget] of Object.entries(prof.profiles)) {
       for (const [t, sum] of Object.entries(byTarget ?? {})) {

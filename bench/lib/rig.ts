@@ -38,6 +38,8 @@ export interface RigOptions {
   sourceAddresses?: string[];
   /** Per-client rate limits of the sig2rtm server to lift (names of DEFAULT_RATES); none by default. */
   liftRates?: string[];
+  /** Profile the server's CPU from the workload's measured part on (see `measuring`). */
+  profile?: boolean;
 }
 
 /** ws's optional add-ons off (WS_NO_BUFFER_UTIL, WS_NO_UTF_8_VALIDATE) unless the target wants them. */
@@ -52,7 +54,25 @@ export class Rig {
     readonly gens: Child[],
     readonly url: string,
     readonly sourceAddresses: string[],
+    private readonly profile: boolean,
   ) {}
+
+  private measured = false;
+
+  /**
+   * Called by a workload when its setup (logins, joins) is done and its measured part begins: the
+   * server's profiler starts here on a profiling run (once per rig).
+   */
+  async measuring(): Promise<void> {
+    if (this.measured || !this.profile) return;
+    this.measured = true;
+    await this.server.call('profStart', {}, 30_000);
+  }
+
+  /** Writes the server's profile of the measured part to `file`; false when none was taken. */
+  async profileTo(file: string): Promise<boolean> {
+    return this.server.call<boolean>('profStop', { file }, 60_000);
+  }
 
   static async start(target: TargetInfo, options: RigOptions = {}): Promise<Rig> {
     const heap = options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : [];
@@ -78,7 +98,7 @@ export class Rig {
     const url = target.server === 'socketio' ? `http://127.0.0.1:${port}` : `ws://127.0.0.1:${port}${target.path ?? ''}`;
     // Every generator deals its clients out to all the addresses in turn, so each carries about as many.
     const sourceAddresses = options.sourceAddresses ?? [];
-    const rig = new Rig(target, server!.child, gens.map((g) => g.child), url, sourceAddresses);
+    const rig = new Rig(target, server!.child, gens.map((g) => g.child), url, sourceAddresses, options.profile === true);
     await Promise.all(rig.gens.map((g) => g.call('init', { kind: target.client, url, sourceAddresses })));
     return rig;
   }

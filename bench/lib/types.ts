@@ -209,6 +209,8 @@ export interface ScaleResult {
   nofile: { server: number; generator: number };
   loginSec: number;
   loginsPerSec: number;
+  /** CPU during the logins: server and mean generator (% of one core), machine (% of all cores): who bounds the login rate. */
+  loginCpu: { server: number; generator: number; machine: number };
   before: MemorySample;
   after: MemorySample;
   rssPerConn: number;

@@ -210,6 +210,7 @@ export async function p2p(rig: Rig, cfg: BenchConfig, log: Log): Promise<P2pResu
     }
     const warmupMs = warm ? c.warmupMs : c.firstWarmupMs;
     warm = true;
+    await rig.measuring();
     return p2pStep(rig, cfg, pairs.slice(0, want), rate, warmupMs);
   };
   const line = (s: P2pStep) => `${s.pairs} pairs, ${s.deliveredPerSec}/s delivered, ${stepLine(s)}${s.errors ? ` (${s.errors[0]})` : ''}`;
@@ -400,6 +401,7 @@ export function fanoutOf(which: FanoutWorkload) {
     const c = cfg[which];
     const layout = await fanoutSetup(rig, c.channels, c.members, which === 'fanout' ? 'f' : 'g', 100);
     await sleep(c.settleMs);
+    await rig.measuring();
     return fanoutSearch(rig, c, layout, c.ladder, cfg.avoidOtherLoad, log);
   };
 }
@@ -414,6 +416,7 @@ export async function idle(rig: Rig, cfg: BenchConfig, log: Log): Promise<IdleRe
   if (r.failed > 0) log(`idle ${rig.target.name}: ${r.failed} logins failed (${r.errors[0] ?? ''})`);
   await sleep(c.settleMs);
   const probe = c.presenceProbe && rig.target.path === '/rtm' ? startPresenceProbe(rig, log) : undefined;
+  await rig.measuring();
   const a = await rig.cpu();
   await sleep(c.idleMs);
   const b = await rig.cpu();
@@ -501,6 +504,7 @@ export async function joinStorm(rig: Rig, cfg: BenchConfig, log: Log): Promise<J
   if (r.failed > 0) throw new Error(`joinStorm: ${r.failed} logins failed: ${r.errors.join('; ')}`);
   await sleep(c.settleMs);
   if (cfg.avoidOtherLoad) await waitQuiet(log);
+  await rig.measuring();
   const at = now() + 300;
   // Sampled while the server is still idle: once the storm starts, IPC waits behind the sockets.
   const cpu0 = rig.cpuAt(at - 150);
@@ -544,13 +548,17 @@ export async function scale(rig: Rig, cfg: BenchConfig, log: Log): Promise<Scale
     throw new Error(`scale: open-file limits too low (server ${serverNofile}, generators ${Math.min(...genNofile)}; need ${c.clients + 1000} and ${need}): run as root, or raise the hard limit (ulimit -Hn)`);
   }
   await sleep(300);
+  await rig.measuring();
   const before = await rig.mem();
   const uids = Array.from({ length: c.clients }, (_, i) => `x${i}`);
   log(`scale ${rig.target.name}: logging in ${c.clients} clients from ${rig.gens.length} generators over ${rig.sourceAddresses.join(', ')}`);
+  const l0 = await rig.cpu();
   const r = await rig.connectSplit(uids, c.concurrency);
+  const l1 = await rig.cpu();
   const errors = r.errors.slice(0, 5);
   if (r.failed > 0) log(`scale ${rig.target.name}: ${r.failed} logins failed (${r.errors[0] ?? ''})`);
-  log(`scale ${rig.target.name}: ${r.ok} logged in in ${round(r.ms / 1000, 1)} s`);
+  const loginCpu = { server: cpuPct(l0.server, l1.server), generator: genCpuPct(l0, l1), machine: machinePct(l0.machine, l1.machine).busy };
+  log(`scale ${rig.target.name}: ${r.ok} logged in in ${round(r.ms / 1000, 1)} s (CPU server ${loginCpu.server}%, generators ${loginCpu.generator}% each, machine ${loginCpu.machine}%)`);
   await sleep(c.settleMs);
   const a = await rig.cpu();
   await sleep(c.idleMs);
@@ -565,6 +573,7 @@ export async function scale(rig: Rig, cfg: BenchConfig, log: Log): Promise<Scale
     nofile: { server: serverNofile, generator: Math.min(...genNofile) },
     loginSec: round(r.ms / 1000, 2),
     loginsPerSec: Math.round(n / Math.max(0.001, r.ms / 1000)),
+    loginCpu,
     before,
     after,
     rssPerConn: n > 0 ? Math.round((after.rss - before.rss) / n) : 0,
@@ -580,12 +589,13 @@ export async function scale(rig: Rig, cfg: BenchConfig, log: Log): Promise<Scale
   split(uids, rig.gens.length).forEach((p, g) => p.forEach((u) => layout.genOf.set(u, g)));
   const t0 = now();
   const joins = await Promise.all(
-    split(members, rig.gens.length).map((mine, g) => rig.gens[g]!.call<{ failed: number; errors: string[] }>('join', { uids: mine, ch: 'big', at: now(), concurrency: 50 }, 120_000 + mine.length * 50)),
+    // uid i lives on generator i mod n (connectSplit), and so does members[i].
+    split(members, rig.gens.length).map((mine, g) => rig.gens[g]!.call<{ failed: number; errors: string[] }>('join', { uids: mine, ch: 'big', at: now(), concurrency: c.joinConcurrency }, 120_000 + mine.length * 50)),
   );
   result.joinSec = round((now() - t0) / 1000, 2);
   const joinFailed = total(joins.map((j) => j.failed));
   if (joinFailed > 0) throw new Error(`scale: ${joinFailed} joins of the big channel failed: ${joins.flatMap((j) => j.errors).slice(0, 3).join('; ')}`);
-  const fc: FanoutConfig = { ...cfg.fanout, channels: 1, members: members.length, ladder: c.fanoutLadder, stepMs: c.fanoutStepMs, drainMs: c.fanoutDrainMs, retry: false, refine: 0 };
+  const fc: FanoutConfig = { ...cfg.fanout, channels: 1, members: members.length, ladder: c.fanoutLadder, stepMs: c.fanoutStepMs, drainMs: c.fanoutDrainMs, maxP99Ms: c.fanoutMaxP99Ms, retry: false, refine: 0 };
   await sleep(cfg.fanout.settleMs);
   result.fanout = await fanoutSearch(rig, fc, layout, c.fanoutLadder, false, log);
   return result;
