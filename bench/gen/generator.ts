@@ -217,6 +217,8 @@ serve({
 
   cpu: () => ({ cpuMicros: cpuMicros(), at: now() }),
 
+  rss: () => process.memoryUsage.rss(),
+
   count: () => clients.size,
 });
 process.stdout.write('READY\n');

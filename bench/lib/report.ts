@@ -337,7 +337,7 @@ export function markdown(r: BenchReport, chartHref: string, jsonHref: string, ex
     `Per-client rate limits lifted, per workload: ${liftedRows.length > 0 ? liftedRows.join('; ') : 'none'} (a lifted rule is \`{ limit: 1, windowMs: 0 }\`). ` +
     'Server CPU is `process.cpuUsage()` of the server process over the recorded window, % of one core.');
   L.push(`- Idle: ${n(cfg.idle.clients)} logged-in clients sit idle for ${cfg.idle.idleMs / 1000} s (several heartbeat periods of every target: sig2rtm's clients' heartbeats, socket.io's 25 s ping); the server CPU over that window is the idle cost. ` +
-    `${cfg.idle.presenceProbe ? "Meanwhile, on the sig2rtm targets, one more client in a process of its own is watched (an RTM client subscribes to its online status) and its process is frozen (SIGSTOP: its socket stays open and says nothing): the watcher must see it UNREACHABLE after 6 s and OFFLINE after 30 s (± 3 s), RTM's timings, whatever the heartbeat scheme. " : ''}`);
+    `${cfg.idle.presenceProbe ? "Meanwhile, on the sig2rtm target, one more client in a process of its own is watched (an RTM client subscribes to its online status) and its process is frozen (SIGSTOP: its socket stays open and says nothing): the watcher must see it UNREACHABLE after 6 s and OFFLINE after 30 s (± 3 s), RTM's timings, whatever the heartbeat scheme. " : ''}`);
   // Runs from before issue 17 had no scale workload.
   if ((cfg as Partial<BenchConfig>).scale) L.push(`- Scale: ${n(cfg.scale.clients)} logged-in connections on one server process, from ${cfg.scale.generators} generator processes over loopback source addresses 127.0.0.2, 127.0.0.3, … (at most ${n(cfg.scale.perSourceAddress)} clients each: one source address reaches one server port through ~28k ephemeral ports); ` +
     `the harness raises the open-file limit of the server and of each generator with \`prlimit\` (soft and hard; root or CAP_SYS_RESOURCE raises the hard limit, up to /proc/sys/fs/nr_open), and gives each a ${n(cfg.scale.heapMb)} MiB heap. ` +
@@ -447,14 +447,14 @@ export function markdown(r: BenchReport, chartHref: string, jsonHref: string, ex
   const sc = r.results.scale ?? {};
   if (Object.keys(sc).length === 0) L.push('Not run in this run (`npm run bench -- --only scale`).');
   else {
-    L.push('| target | logged in | generators | source addresses | open-file limit server / generator | login time (s) | logins/s | CPU while logging in: server / generator / machine % | RSS before → after (MiB) | RSS per connection (KiB) | net per connection (KiB) | idle server CPU % (window s) | big channel: members, joined in (s) | fan-out deliveries/s sustained | p99 there (ms) |');
-    L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    L.push('| target | logged in | generators | source addresses | open-file limit server / generator | login time (s) | logins/s | CPU while logging in: server / generator / machine % | RSS before → after (MiB) | RSS per connection (KiB) | net per connection (KiB) | largest generator RSS (MiB) | idle server CPU % (window s) | big channel: members, joined in (s) | fan-out deliveries/s sustained | p99 there (ms) |');
+    L.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const t of TARGETS) {
       const x = sc[t];
       if (!x) continue;
       const f = x.fanout;
       const at = f?.steps.find((s) => s.ok && s.offered === f.sustainableOffered);
-      L.push(`| ${label(t)} | ${n(x.loggedIn)} / ${n(x.clients)} | ${x.generators} | ${x.sourceAddresses.length} | ${n(x.nofile.server)} / ${n(x.nofile.generator)} | ${x.loginSec} | ${n(x.loginsPerSec)} | ${x.loginCpu ? `${x.loginCpu.server} / ${x.loginCpu.generator} / ${x.loginCpu.machine}` : '–'} | ${mib(x.before.rss)} → ${mib(x.after.rss)} | ${kib(x.rssPerConn)} | ${kib(x.netPerConn)} | ` +
+      L.push(`| ${label(t)} | ${n(x.loggedIn)} / ${n(x.clients)} | ${x.generators} | ${x.sourceAddresses.length} | ${n(x.nofile.server)} / ${n(x.nofile.generator)} | ${x.loginSec} | ${n(x.loginsPerSec)} | ${x.loginCpu ? `${x.loginCpu.server} / ${x.loginCpu.generator} / ${x.loginCpu.machine}` : '–'} | ${mib(x.before.rss)} → ${mib(x.after.rss)} | ${kib(x.rssPerConn)} | ${kib(x.netPerConn)} | ${n(x.generatorRssMiB)} | ` +
         `${x.idleServerCpuPct} (${x.idleWindowSec}) | ${f ? `${n(f.members)}, ${x.joinSec ?? '–'}` : '–'} | ${f ? n(f.sustainableDeliveriesPerSec) : '–'} | ${at ? ms(at.p99) : '–'} |`);
     }
     L.push('');

@@ -99,6 +99,11 @@ export class Rig {
     // Every generator deals its clients out to all the addresses in turn, so each carries about as many.
     const sourceAddresses = options.sourceAddresses ?? [];
     const rig = new Rig(target, server!.child, gens.map((g) => g.child), url, sourceAddresses, options.profile === true);
+    const addons = await rig.server.call<{ bufferutil: boolean }>('wsAddons');
+    if (addons.bufferutil !== (target.wsAddons === true)) {
+      rig.kill();
+      throw new Error(`${target.name}: the server has bufferutil ${addons.bufferutil ? 'loaded' : 'not loaded'}, the target wants it ${target.wsAddons ? 'on (is it installed?)' : 'off'}`);
+    }
     await Promise.all(rig.gens.map((g) => g.call('init', { kind: target.client, url, sourceAddresses })));
     return rig;
   }

@@ -49,7 +49,7 @@ export const TARGET_INFO: Record<TargetName, TargetInfo> = {
     client: 'gateway',
     path: '/gateway',
     sendCapPerClient: 55,
-    workloads: ['p2p', 'fanout', 'fanoutRooms'],
+    workloads: ['p2p', 'fanout'],
   },
   addons: {
     name: 'addons',
@@ -59,7 +59,8 @@ export const TARGET_INFO: Record<TargetName, TargetInfo> = {
     path: '/rtm',
     sendCapPerClient: 55,
     wsAddons: true,
-    workloads: ['p2p', 'fanout', 'idle'],
+    // bufferutil masks and unmasks frames: what matters is the frames the server takes in and sends.
+    workloads: ['p2p', 'fanout'],
   },
 };
 
@@ -217,6 +218,8 @@ export interface ScaleResult {
   netPerConn: number;
   idleServerCpuPct: number;
   idleWindowSec: number;
+  /** The largest generator's RSS once every client was logged in, MiB (what the clients' side costs). */
+  generatorRssMiB: number;
   /** Fan-out to one big channel of the logged-in clients. */
   fanout?: FanoutResult;
   joinSec?: number;

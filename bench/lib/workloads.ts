@@ -415,7 +415,8 @@ export async function idle(rig: Rig, cfg: BenchConfig, log: Log): Promise<IdleRe
   const r = await rig.connectSplit(uids, c.concurrency);
   if (r.failed > 0) log(`idle ${rig.target.name}: ${r.failed} logins failed (${r.errors[0] ?? ''})`);
   await sleep(c.settleMs);
-  const probe = c.presenceProbe && rig.target.path === '/rtm' ? startPresenceProbe(rig, log) : undefined;
+  // The probe takes ≥ 30 s: on the sig2rtm target only (the legacy paths share its server and timings).
+  const probe = c.presenceProbe && rig.target.name === 'sig2rtm' ? startPresenceProbe(rig, log) : undefined;
   await rig.measuring();
   const a = await rig.cpu();
   await sleep(c.idleMs);
@@ -555,6 +556,7 @@ export async function scale(rig: Rig, cfg: BenchConfig, log: Log): Promise<Scale
   const l0 = await rig.cpu();
   const r = await rig.connectSplit(uids, c.concurrency);
   const l1 = await rig.cpu();
+  const genMem = await Promise.all(rig.gens.map((g) => g.call<number>('rss')));
   const errors = r.errors.slice(0, 5);
   if (r.failed > 0) log(`scale ${rig.target.name}: ${r.failed} logins failed (${r.errors[0] ?? ''})`);
   const loginCpu = { server: cpuPct(l0.server, l1.server), generator: genCpuPct(l0, l1), machine: machinePct(l0.machine, l1.machine).busy };
@@ -580,6 +582,7 @@ export async function scale(rig: Rig, cfg: BenchConfig, log: Log): Promise<Scale
     netPerConn: n > 0 ? Math.round((net(after) - net(before)) / n) : 0,
     idleServerCpuPct: cpuPct(a.server, b.server),
     idleWindowSec: round((b.server.at - a.server.at) / 1000, 1),
+    generatorRssMiB: Math.round(Math.max(...genMem) / 1048576),
     ...(errors.length > 0 ? { errors } : {}),
   };
   log(`scale ${rig.target.name}: RSS ${mib(before.rss)} → ${mib(after.rss)} MiB (${kib(result.rssPerConn)} KiB/conn, net ${kib(result.netPerConn)}), idle CPU ${result.idleServerCpuPct}% over ${result.idleWindowSec} s`);

@@ -47,6 +47,11 @@ export function serveStats(port: number, extra: Handlers = {}): void {
       fs.writeFileSync(a.file, JSON.stringify(profile));
       return true;
     },
+    /** Whether ws loaded its optional native add-ons in this process (WS_NO_BUFFER_UTIL / WS_NO_UTF_8_VALIDATE). */
+    wsAddons: () => {
+      const loaded = Object.keys(require.cache);
+      return { bufferutil: loaded.some((k) => k.includes('/node_modules/bufferutil/')), utf8Validate: loaded.some((k) => k.includes('/node_modules/utf-8-validate/')) };
+    },
     ...extra,
   });
   process.stdout.write(`PORT ${port}\n`);
