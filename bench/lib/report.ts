@@ -150,7 +150,8 @@ export function computeChecks(r: BenchReport): TargetCheck[] {
     threshold: `${n(SCALE_TARGET)}`,
     met: sc !== undefined && sc.loggedIn >= SCALE_TARGET && sc.loggedIn === sc.clients,
     detail: sc
-      ? `${n(sc.loggedIn)} / ${n(sc.clients)} logged in in ${sc.loginSec} s (${n(sc.loginsPerSec)}/s); RSS ${kib(sc.rssPerConn)} KiB per connection (net ${kib(sc.netPerConn)}); idle server CPU ${pct(sc.idleServerCpuPct)} of a core`
+      ? `${n(sc.loggedIn)} / ${n(sc.clients)} logged in in ${sc.loginSec} s (${n(sc.loginsPerSec)}/s); RSS ${kib(sc.rssPerConn)} KiB per connection (net ${kib(sc.netPerConn)}); idle server CPU ${pct(sc.idleServerCpuPct)} of a core` +
+        (sc.limitedBy && sc.projected ? `. Only ${n(sc.clients)} of ${n(sc.wanted)}: ${sc.limitedBy}; projected to ${n(sc.projected.clients)}: RSS ${n(sc.projected.rssMiB)} MiB, idle server CPU ${sc.projected.idleServerCpuPct} % of a core` : '')
       : 'not measured (npm run bench -- --only scale)',
   });
   const sf = sc?.fanout;
@@ -456,6 +457,13 @@ export function markdown(r: BenchReport, chartHref: string, jsonHref: string, ex
       const at = f?.steps.find((s) => s.ok && s.offered === f.sustainableOffered);
       L.push(`| ${label(t)} | ${n(x.loggedIn)} / ${n(x.clients)} | ${x.generators} | ${x.sourceAddresses.length} | ${n(x.nofile.server)} / ${n(x.nofile.generator)} | ${x.loginSec} | ${n(x.loginsPerSec)} | ${x.loginCpu ? `${x.loginCpu.server} / ${x.loginCpu.generator} / ${x.loginCpu.machine}` : '–'} | ${mib(x.before.rss)} → ${mib(x.after.rss)} | ${kib(x.rssPerConn)} | ${kib(x.netPerConn)} | ${n(x.generatorRssMiB)} | ` +
         `${x.idleServerCpuPct} (${x.idleWindowSec}) | ${f ? `${n(f.members)}, ${x.joinSec ?? '–'}` : '–'} | ${f ? n(f.sustainableDeliveriesPerSec) : '–'} | ${at ? ms(at.p99) : '–'} |`);
+    }
+    L.push('');
+    for (const t of TARGETS) {
+      const x = sc[t];
+      if (x?.limitedBy && x.projected) {
+        L.push(`- ${label(t)}: ${n(x.clients)} clients instead of ${n(x.wanted)}, for the ${x.limitedBy}. Projected linearly to ${n(x.projected.clients)}: server RSS ${n(x.projected.rssMiB)} MiB, idle server CPU ${x.projected.idleServerCpuPct} % of a core.`);
+      }
     }
     L.push('');
     for (const t of TARGETS) {

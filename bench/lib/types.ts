@@ -201,7 +201,12 @@ export interface PresenceProbe {
 }
 
 export interface ScaleResult {
+  /** Clients this run took: `wanted`, or fewer where the open-file limits did not allow more (`limitedBy`). */
   clients: number;
+  wanted: number;
+  limitedBy?: string;
+  /** RSS and idle CPU projected linearly to `wanted` clients from the per-connection figures, when fewer were run. */
+  projected: { clients: number; rssMiB: number; idleServerCpuPct: number };
   loggedIn: number;
   generators: number;
   /** Loopback source addresses the clients were spread over. */
