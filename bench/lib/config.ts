@@ -110,14 +110,15 @@ export const LIFTED_RATES: Record<'p2p' | 'fanout' | 'fanoutRooms' | 'idle' | 'j
 
 /** Doubling at first, then steps of about 25 % (halves of the upper steps land on steps). */
 const P2P_LADDER = [1000, 2000, 4000, 5000, 6400, 8000, 10_000, 12_500, 16_000, 20_000, 25_000, 32_000, 40_000, 50_000, 64_000];
-const FANOUT_LADDER = [20, 40, 64, 80, 100, 125, 160, 200, 250, 320, 400, 500];
+/** Fan-out: steps of about 1.6× (two bisection steps then narrow the limit to ~12 %). */
+const FANOUT_LADDER = [20, 40, 64, 100, 160, 250, 400, 640];
 const ROOMS_LADDER = FANOUT_LADDER.map((x) => x * 10);
 
 export const FULL: BenchConfig = {
-  p2p: { basePairs: 100, perSenderRate: 40, ladder: P2P_LADDER, warmupMs: 500, firstWarmupMs: 2000, stepMs: 2500, drainMs: 4000, retry: true, refine: 2, halfRateP99Ms: 10 },
+  p2p: { basePairs: 100, perSenderRate: 40, ladder: P2P_LADDER, warmupMs: 500, firstWarmupMs: 2000, stepMs: 2500, drainMs: 4000, retry: true, refine: 1, halfRateP99Ms: 10 },
   fanout: { channels: 1, members: 1000, perSenderRate: 40, ladder: FANOUT_LADDER, stepMs: 2500, drainMs: 6000, retry: true, refine: 2, settleMs: 2500, maxP99Ms: 100 },
-  fanoutRooms: { channels: 10, members: 100, perSenderRate: 40, ladder: ROOMS_LADDER, stepMs: 2500, drainMs: 6000, retry: true, refine: 1, settleMs: 2500, maxP99Ms: 100 },
-  idle: { clients: 10_000, concurrency: 100, settleMs: 3000, idleMs: 20_000, presenceProbe: true },
+  fanoutRooms: { channels: 10, members: 100, perSenderRate: 40, ladder: ROOMS_LADDER, stepMs: 2500, drainMs: 6000, retry: true, refine: 2, settleMs: 2500, maxP99Ms: 100 },
+  idle: { clients: 10_000, concurrency: 200, settleMs: 3000, idleMs: 20_000, presenceProbe: true },
   joinStorm: { clients: 2000, concurrency: 100, settleMs: 1000 },
   scale: {
     clients: 100_000,
@@ -127,7 +128,7 @@ export const FULL: BenchConfig = {
     settleMs: 3000,
     idleMs: 20_000,
     fanoutMembers: 10_000,
-    fanoutLadder: [2, 4, 8, 16, 32, 64],
+    fanoutLadder: [2, 8, 16, 32, 64],
     fanoutStepMs: 3000,
     fanoutDrainMs: 10_000,
     fanoutMaxP99Ms: 1000,
