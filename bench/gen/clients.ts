@@ -1,8 +1,11 @@
 /**
- * One interface over the four clients the load generators drive: a raw `ws` client of the raw
- * relay, socket.io-client, sig2rtm's RTM client (AgoraRTM.createInstance) and sig2rtm's legacy
- * native API (AgoraAPI). Each gets a `Sink` for what arrives; a received peer message is
- * acknowledged the way its protocol does it.
+ * One interface over the five clients the load generators drive: a raw `ws` client of the raw
+ * relay, socket.io-client, sig2rtm's RTM client (AgoraRTM.createInstance), sig2rtm's legacy
+ * native API (AgoraAPI) and a client of the legacy gateway speaking docs/gateway-protocol.md as
+ * the C++ and Java SDKs do. Each gets a `Sink` for what arrives; a received peer message is
+ * acknowledged the way its protocol does it. `sourceAddress` binds the client's socket to one
+ * loopback address (127.0.0.2, …), to spread many clients over more than one address's ~28k
+ * ephemeral ports.
  */
 
 import WebSocket from 'ws';
@@ -10,6 +13,8 @@ import { io, type Socket } from 'socket.io-client';
 import AgoraRTM from '../../src/rtm';
 import type { RtmClient, RtmChannel } from '../../src/rtm';
 import { AgoraAPI } from '../../src/legacy';
+import { webSocketTransport, type WebSocketConstructor } from '../../src/rtm-core/client/transports/websocket';
+import type { TransportFactory } from '../../src/rtm-core/client/transports/transport';
 
 export const APP_ID = '0123456789abcdef0123456789abcdef';
 
@@ -28,19 +33,52 @@ export interface BenchClient {
   close(): void;
 }
 
-export type ClientKind = 'raw' | 'socketio' | 'rtm' | 'legacy';
+export type ClientKind = 'raw' | 'socketio' | 'rtm' | 'legacy' | 'gateway';
 
-export function makeClient(kind: ClientKind, url: string, uid: string, sink: Sink): BenchClient {
+export function makeClient(kind: ClientKind, url: string, uid: string, sink: Sink, sourceAddress?: string): BenchClient {
   switch (kind) {
     case 'raw':
-      return new RawClient(url, uid, sink);
+      return new RawClient(url, uid, sink, sourceAddress);
     case 'socketio':
-      return new SocketIoClient(url, uid, sink);
+      return new SocketIoClient(url, uid, sink); // socket.io is not in the scale workload: no source address
     case 'rtm':
-      return new RtmBenchClient(url, uid, sink);
+      return new RtmBenchClient(url, uid, sink, sourceAddress);
     case 'legacy':
-      return new LegacyBenchClient(url, uid, sink);
+      return new LegacyBenchClient(url, uid, sink, sourceAddress);
+    case 'gateway':
+      return new GatewayBenchClient(url, uid, sink, sourceAddress);
   }
+}
+
+/** `ws` options binding the socket to a source address (none: the kernel's choice). */
+function bind(sourceAddress: string | undefined): WebSocket.ClientOptions {
+  return sourceAddress ? { localAddress: sourceAddress } : {};
+}
+
+/** Opens a `ws` socket (bound to `sourceAddress` if given); later socket errors are followed by close. */
+async function openSocket(url: string, sourceAddress: string | undefined): Promise<WebSocket> {
+  const ws = new WebSocket(url, bind(sourceAddress));
+  await withTimeout(
+    new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    }),
+    20_000,
+    'connect',
+  );
+  ws.on('error', () => undefined);
+  return ws;
+}
+
+/** The RTM client's transport over `ws`, bound to `sourceAddress`. */
+function boundTransport(sourceAddress: string | undefined): TransportFactory | undefined {
+  if (!sourceAddress) return undefined;
+  class BoundWebSocket extends WebSocket {
+    constructor(url: string) {
+      super(url, bind(sourceAddress));
+    }
+  }
+  return webSocketTransport(BoundWebSocket as unknown as WebSocketConstructor);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -79,20 +117,12 @@ class RawClient implements BenchClient {
     private readonly url: string,
     readonly uid: string,
     private readonly sink: Sink,
+    private readonly sourceAddress?: string,
   ) {}
 
   async login(): Promise<void> {
-    const ws = new WebSocket(this.url.replace(/^http/, 'ws'));
+    const ws = await openSocket(this.url.replace(/^http/, 'ws'), this.sourceAddress);
     this.ws = ws;
-    await withTimeout(
-      new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve());
-        ws.once('error', reject);
-      }),
-      20_000,
-      'connect',
-    );
-    ws.on('error', () => undefined);
     ws.on('message', (data) => this.onFrame(JSON.parse((data as Buffer).toString('utf8')) as RawFrame));
     await withTimeout(this.request({ t: 'login', uid: this.uid }), 20_000, 'login');
   }
@@ -199,8 +229,10 @@ class RtmBenchClient implements BenchClient {
     url: string,
     readonly uid: string,
     private readonly sink: Sink,
+    sourceAddress?: string,
   ) {
-    this.client = AgoraRTM.createInstance(APP_ID, { serverUrl: url, loginTimeoutMs: 30_000, requestTimeoutMs: 15_000 });
+    const transport = boundTransport(sourceAddress);
+    this.client = AgoraRTM.createInstance(APP_ID, { serverUrl: url, loginTimeoutMs: 30_000, requestTimeoutMs: 15_000, ...(transport ? { transport } : {}) });
     this.client.on('MessageFromPeer', (msg, peerId) => this.sink.peer(this.uid, peerId, (msg as { text?: string }).text ?? ''));
   }
 
@@ -247,8 +279,10 @@ class LegacyBenchClient implements BenchClient {
     url: string,
     readonly uid: string,
     private readonly sink: Sink,
+    sourceAddress?: string,
   ) {
-    this.api = AgoraAPI.createAgoraSDKInstance(APP_ID, { serverUrl: url, rtm: { loginTimeoutMs: 30_000, requestTimeoutMs: 15_000 } });
+    const transport = boundTransport(sourceAddress);
+    this.api = AgoraAPI.createAgoraSDKInstance(APP_ID, { serverUrl: url, rtm: { loginTimeoutMs: 30_000, requestTimeoutMs: 15_000, ...(transport ? { transport } : {}) } });
     const settleSend = (id: string, ok: boolean, why?: string) => {
       const s = this.sends.get(id);
       this.sends.delete(id);
@@ -320,4 +354,150 @@ class LegacyBenchClient implements BenchClient {
     this.api.callbackSet(null);
     this.api.logout();
   }
+}
+
+// ---- (e) sig2rtm, legacy gateway (what the C++ / Java SDKs send) --------------------------------
+
+interface GatewayFrame {
+  t: string;
+  seq?: number;
+  n?: string;
+  a?: unknown[];
+  code?: string;
+  message?: string;
+}
+
+/**
+ * A native legacy SDK's side of docs/gateway-protocol.md: hello, numbered calls, callbacks
+ * acknowledged cumulatively once per batch (as the C++ SDK does after each batch it dispatches).
+ * No resume: a dropped socket fails the run.
+ */
+class GatewayBenchClient implements BenchClient {
+  private ws: WebSocket | undefined;
+  private callSeq = 0;
+  private lastCb = 0;
+  private ackQueued = false;
+  private nextMsg = 1;
+  private readonly sends = new Map<string, Settle>();
+  private readonly waiters = new Map<string, Settle>();
+
+  constructor(
+    private readonly url: string,
+    readonly uid: string,
+    private readonly sink: Sink,
+    private readonly sourceAddress?: string,
+  ) {}
+
+  async login(): Promise<void> {
+    const ws = await openSocket(this.url, this.sourceAddress);
+    this.ws = ws;
+    const welcome = this.wait('welcome');
+    ws.once('close', (code) => this.failAll(`gateway socket closed (${code})`));
+    ws.on('message', (data) => this.onFrame(JSON.parse((data as Buffer).toString('utf8')) as GatewayFrame));
+    ws.send(JSON.stringify({ t: 'hello', v: 1, sdk: 'bench/1' }));
+    await welcome;
+    const done = this.wait('login');
+    this.call('login2', APP_ID, this.uid, '_no_need_token', 0, '', 30, 3);
+    return done;
+  }
+
+  private wait(key: string): Promise<void> {
+    return withTimeout(new Promise<void>((resolve, reject) => this.waiters.set(key, (ok, why) => (ok ? resolve() : reject(new Error(`${key}: ${why ?? 'failed'}`))))), 30_000, key);
+  }
+
+  private settle(map: Map<string, Settle>, key: string, ok: boolean, why?: string): void {
+    const s = map.get(key);
+    map.delete(key);
+    s?.(ok, why);
+  }
+
+  private failAll(why: string): void {
+    for (const k of [...this.waiters.keys()]) this.settle(this.waiters, k, false, why);
+    for (const k of [...this.sends.keys()]) this.settle(this.sends, k, false, why);
+  }
+
+  private call(m: string, ...a: unknown[]): void {
+    this.ws?.send(JSON.stringify({ t: 'call', seq: ++this.callSeq, m, a }));
+  }
+
+  private onFrame(f: GatewayFrame): void {
+    if (f.t === 'welcome') return this.settle(this.waiters, 'welcome', true);
+    if (f.t === 'error') return this.failAll(`gateway error ${f.code ?? ''}: ${f.message ?? ''}`);
+    if (f.t !== 'cb' || f.seq === undefined || f.seq <= this.lastCb) return;
+    this.lastCb = f.seq;
+    if (!this.ackQueued) {
+      this.ackQueued = true;
+      setImmediate(() => {
+        this.ackQueued = false;
+        this.ws?.send(`{"t":"ack","seq":${this.lastCb}}`);
+      });
+    }
+    const a = f.a ?? [];
+    switch (f.n) {
+      case 'onLoginSuccess':
+        return this.settle(this.waiters, 'login', true);
+      case 'onLoginFailed':
+        return this.settle(this.waiters, 'login', false, `onLoginFailed ${String(a[0])}`);
+      case 'onChannelJoined':
+        return this.settle(this.waiters, `join ${String(a[0])}`, true);
+      case 'onChannelJoinFailed':
+        return this.settle(this.waiters, `join ${String(a[0])}`, false, `onChannelJoinFailed ${String(a[1])}`);
+      case 'onMessageSendSuccess':
+        return this.settle(this.sends, String(a[0]), true);
+      case 'onMessageSendError':
+        return this.settle(this.sends, String(a[0]), false, `onMessageSendError ${String(a[1])}`);
+      case 'onMessageInstantReceive':
+        return this.sink.peer(this.uid, String(a[0]), String(a[2]));
+      case 'onMessageChannelReceive':
+        // Legacy echoes channel messages to their sender; that is not a delivery.
+        if (a[1] !== this.uid) this.sink.channel(this.uid, String(a[0]), String(a[1]), String(a[3]));
+        return;
+      case 'onError':
+        if (a[0] === 'login') this.settle(this.waiters, 'login', false, String(a[2]));
+        else process.stderr.write(`[gateway ${this.uid}] onError ${String(a[0])} ${String(a[1])} ${String(a[2])}\n`);
+        return;
+      default:
+    }
+  }
+
+  sendPeer(to: string, text: string): Promise<boolean> {
+    const id = `${this.uid}-${this.nextMsg++}`;
+    return new Promise<boolean>((resolve, reject) => {
+      this.sends.set(id, (ok, why) => (ok ? resolve(true) : reject(new Error(why))));
+      this.call('messageInstantSend', to, 0, text, id);
+    });
+  }
+
+  join(ch: string): Promise<void> {
+    const done = this.wait(`join ${ch}`);
+    this.call('channelJoin', ch);
+    return done;
+  }
+
+  sendChannel(ch: string, text: string): Promise<void> {
+    const id = `${this.uid}-${this.nextMsg++}`;
+    return new Promise<void>((resolve, reject) => {
+      this.sends.set(id, (ok, why) => (ok ? resolve() : reject(new Error(why))));
+      this.call('messageChannelSend', ch, text, id);
+    });
+  }
+
+  close(): void {
+    this.ws?.terminate();
+  }
+}
+
+/**
+ * An RTM client that subscribes to one peer's online status and records each change with its
+ * time: the presence probe of the idle workload.
+ */
+export async function watchPresence(url: string, watcher: string, peer: string, onChange: (state: string, at: number) => void, now: () => number): Promise<RtmClient> {
+  const client = AgoraRTM.createInstance(APP_ID, { serverUrl: url, loginTimeoutMs: 30_000, requestTimeoutMs: 15_000 });
+  client.on('PeersOnlineStatusChanged', (status) => {
+    const state = (status as Record<string, string>)[peer];
+    if (state !== undefined) onChange(state, now());
+  });
+  await client.login({ uid: watcher });
+  await client.subscribePeersOnlineStatus([peer]);
+  return client;
 }

@@ -10,12 +10,17 @@
 import { cpuMicros, now, sleep, sleepUntil } from '../lib/clock';
 import { serve } from '../lib/rpc';
 import { Samples } from '../lib/stats';
-import { makeClient, type BenchClient, type ClientKind, type Sink } from './clients';
+import { makeClient, watchPresence, type BenchClient, type ClientKind, type Sink } from './clients';
 
 const PAD = 'x'.repeat(64);
 let kind: ClientKind = 'raw';
 let url = '';
+/** Loopback source addresses dealt out to the clients in turn (none: the kernel's choice). */
+let sourceAddresses: string[] = [];
+let made = 0;
 const clients = new Map<string, BenchClient>();
+/** Presence changes the watcher saw: [state, time]. */
+const presence: [string, number][] = [];
 
 /** The step being recorded; messages of any other step are ignored. */
 let step = -1;
@@ -77,9 +82,10 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 }
 
 serve({
-  init: (a: { kind: ClientKind; url: string }) => {
+  init: (a: { kind: ClientKind; url: string; sourceAddresses?: string[] }) => {
     kind = a.kind;
     url = a.url;
+    sourceAddresses = a.sourceAddresses ?? [];
     return null;
   },
 
@@ -88,7 +94,7 @@ serve({
     const errors: string[] = [];
     const t0 = now();
     const failed = await pool(a.uids, a.concurrency, async (uid) => {
-      const c = makeClient(kind, url, uid, sink);
+      const c = makeClient(kind, url, uid, sink, sourceAddresses.length > 0 ? sourceAddresses[made++ % sourceAddresses.length] : undefined);
       clients.set(uid, c);
       await c.login();
     }, errors);
@@ -162,14 +168,25 @@ serve({
     return null;
   },
 
-  fanoutSend: async (a: { step: number; from: string; ch: string; rate: number; durationMs: number; at: number }) => {
-    const c = clients.get(a.from);
-    if (!c) throw new Error(`no client ${a.from}`);
+  /**
+   * Channel sends at `rate` in all, dealt out to `senders` ([uid, channel]) in turn; answers how
+   * many each sender sent (the orchestrator works out the deliveries expected from it).
+   */
+  fanoutSend: async (a: { step: number; senders: [string, string][]; rate: number; durationMs: number; at: number }) => {
+    const senders = a.senders.map(([uid, ch]) => {
+      const c = clients.get(uid);
+      if (!c) throw new Error(`no client ${uid}`);
+      return [c, ch] as const;
+    });
+    const sentBy = a.senders.map(() => 0);
     const errors: string[] = [];
     let failed = 0;
     let settled = 0;
-    const { sent, wallMs } = await paced(a.rate, a.durationMs, a.at, () => {
-      c.sendChannel(a.ch, text(a.step)).then(
+    const { sent, wallMs } = await paced(a.rate, a.durationMs, a.at, (k) => {
+      const i = k % senders.length;
+      const [c, ch] = senders[i]!;
+      sentBy[i] = (sentBy[i] ?? 0) + 1;
+      c.sendChannel(ch, text(a.step)).then(
         () => settled++,
         (err: unknown) => {
           settled++;
@@ -180,7 +197,7 @@ serve({
     });
     const end = now() + 10_000;
     while (settled < sent && now() < end) await sleep(20);
-    return { sent, failed, wallMs, errors };
+    return { sent, sentBy, failed, wallMs, errors };
   },
 
   /** Waits until `expected` deliveries arrived here (or `timeoutMs`), then hands over what was recorded. */
@@ -190,7 +207,17 @@ serve({
     return { received, lat: latencies.take() };
   },
 
+  /** A watcher (an RTM client) subscribes to `peer`'s online status; `presence` hands over what it saw. */
+  watch: async (a: { watcher: string; peer: string }) => {
+    await watchPresence(url, a.watcher, a.peer, (state, at) => presence.push([state, at]), now);
+    return null;
+  },
+
+  presence: () => presence,
+
   cpu: () => ({ cpuMicros: cpuMicros(), at: now() }),
+
+  rss: () => process.memoryUsage.rss(),
 
   count: () => clients.size,
 });

@@ -1,7 +1,29 @@
-/** Summarises a V8 .cpuprofile (node --cpu-prof): self time per function and per file. */
+/** Summarises a V8 .cpuprofile (node --cpu-prof, or the inspector's Profiler): self time per function and per file. */
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ProfileSummaryLite, SourceInfo, TargetName, WorkloadName } from './types';
+
+/** What `npm run bench -- --profile` writes: bench/results/profile-<date>.json. */
+export interface ProfileRun {
+  date: string;
+  mode: 'full' | 'quick';
+  source?: SourceInfo;
+  profiles: Partial<Record<WorkloadName, Partial<Record<TargetName, ProfileSummaryLite>>>>;
+}
+
+/** The newest profile-<date>.json in `dir`, if any. */
+export function latestProfileRun(dir: string): { file: string; run: ProfileRun } | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  const name = fs
+    .readdirSync(dir)
+    .filter((f) => /^profile-.*\.json$/.test(f))
+    .sort()
+    .pop();
+  if (!name) return undefined;
+  const file = path.join(dir, name);
+  return { file, run: JSON.parse(fs.readFileSync(file, 'utf8')) as ProfileRun };
+}
 
 interface ProfileNode {
   id: number;
@@ -18,12 +40,7 @@ interface CpuProfile {
   timeDeltas?: number[];
 }
 
-export interface ProfileSummary {
-  totalMs: number;
-  idleMs: number;
-  functions: { name: string; where: string; selfMs: number; pct: number }[];
-  files: { file: string; selfMs: number; pct: number }[];
-}
+export type ProfileSummary = ProfileSummaryLite;
 
 function shortUrl(url: string, root: string): string {
   const u = url.replace(/^file:\/\//, '');

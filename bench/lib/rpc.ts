@@ -4,7 +4,8 @@
  * Every call has a deadline and every child a lifetime: nothing here can hang.
  */
 
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export interface Request {
@@ -25,6 +26,42 @@ export interface StartOptions {
   /** Wait this long for the child's first line `PORT <n>` (servers) or `READY` (generators). */
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Raise the child's open-file limit (soft and hard) to this many, as far as the machine allows. */
+  nofile?: number;
+}
+
+/**
+ * Raises a process's open-file limit with util-linux `prlimit` (raising the hard limit needs root or
+ * CAP_SYS_RESOURCE; without them the soft limit goes up to the hard one). Returns the limit in force.
+ */
+export function raiseNofile(pid: number, want: number): number {
+  if (nofileOf(pid) >= want) return nofileOf(pid);
+  const max = Number(readFileOr('/proc/sys/fs/nr_open', String(want)).trim()) || want;
+  const n = Math.min(want, max);
+  try {
+    execFileSync('prlimit', ['--pid', String(pid), `--nofile=${n}:${n}`], { stdio: 'ignore' });
+  } catch {
+    try {
+      execFileSync('prlimit', ['--pid', String(pid), `--nofile=${n}:`], { stdio: 'ignore' });
+    } catch {
+      // prlimit missing or refused: the limit stays as it was
+    }
+  }
+  return nofileOf(pid);
+}
+
+/** The soft open-file limit of a process (Linux), or Infinity where it cannot be read. */
+export function nofileOf(pid: number | 'self'): number {
+  const m = /^Max open files\s+(\S+)/m.exec(readFileOr(`/proc/${pid}/limits`, ''));
+  return m && m[1] !== 'unlimited' ? Number(m[1]) : Infinity;
+}
+
+function readFileOr(file: string, fallback: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
 }
 
 export class Child {
@@ -68,6 +105,7 @@ export class Child {
       env: { ...process.env, ...options.env },
     });
     const child = new Child(name, proc);
+    if (options.nofile !== undefined && proc.pid !== undefined) raiseNofile(proc.pid, options.nofile);
     const ready = await new Promise<string>((resolve, reject) => {
       let buf = '';
       const timer = setTimeout(() => {
@@ -132,6 +170,9 @@ export type Handlers = Record<string, (args: never) => unknown>;
  */
 export function serve(handlers: Handlers, lifetimeMs = 20 * 60_000): void {
   const send = (r: Reply) => process.send?.(r);
+  handlers = { nofile: () => nofileOf('self'), ...handlers };
+  // The parent may be gone (killed at its deadline): a write to the closed pipe must not crash us.
+  process.stdout.on('error', () => undefined);
   process.on('message', (m: Request) => {
     if (m.op === 'stop') {
       send({ id: m.id, ok: true, result: null });

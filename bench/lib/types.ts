@@ -2,11 +2,15 @@
  * Shared shapes: targets, workloads, and the figures each run produces (what bench/results/*.json holds).
  */
 
-export const TARGETS = ['raw', 'socketio', 'sig2rtm', 'legacy'] as const;
+export const TARGETS = ['raw', 'socketio', 'sig2rtm', 'legacy', 'gateway', 'addons'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
-export const WORKLOADS = ['p2p', 'fanout', 'idle', 'joinStorm'] as const;
+/** `fanout`: one channel of 1,000 members; `fanoutRooms`: 10 channels of 100; `scale`: 100,000 connections. */
+export const WORKLOADS = ['p2p', 'fanout', 'fanoutRooms', 'idle', 'joinStorm', 'scale'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
+
+/** The fan-out workloads (same code, another channel layout). */
+export type FanoutWorkload = 'fanout' | 'fanoutRooms';
 
 export interface TargetInfo {
   name: TargetName;
@@ -14,7 +18,14 @@ export interface TargetInfo {
   /** Which server entry runs it (bench/targets/<server>.ts). */
   server: 'raw-relay' | 'socketio' | 'sig2rtm';
   /** Which client the generators drive. */
-  client: 'raw' | 'socketio' | 'rtm' | 'legacy';
+  client: 'raw' | 'socketio' | 'rtm' | 'legacy' | 'gateway';
+  /** The server's WebSocket path (sig2rtm: /rtm, the legacy gateway: /gateway). */
+  path?: string;
+  /**
+   * ws's optional native add-on `bufferutil` in the server (ws honours WS_NO_BUFFER_UTIL). Every
+   * other target runs without it, as the package ships (and the generators always without it).
+   */
+  wsAddons?: boolean;
   /**
    * Messages per second one client may send, when the client SDK itself limits it
    * (agora-rtm-sdk: 180 per 3 s per client). We stay below it with a margin.
@@ -24,11 +35,33 @@ export interface TargetInfo {
   workloads: readonly WorkloadName[];
 }
 
+const ALL_BUT_SCALE = ['p2p', 'fanout', 'fanoutRooms', 'idle', 'joinStorm'] as const;
+
 export const TARGET_INFO: Record<TargetName, TargetInfo> = {
   raw: { name: 'raw', label: 'raw ws relay', server: 'raw-relay', client: 'raw', workloads: WORKLOADS },
-  socketio: { name: 'socketio', label: 'socket.io 4', server: 'socketio', client: 'socketio', workloads: WORKLOADS },
-  sig2rtm: { name: 'sig2rtm', label: 'sig2rtm (RTM client)', server: 'sig2rtm', client: 'rtm', sendCapPerClient: 55, workloads: WORKLOADS },
-  legacy: { name: 'legacy', label: 'sig2rtm (legacy AgoraAPI)', server: 'sig2rtm', client: 'legacy', sendCapPerClient: 55, workloads: ['p2p', 'fanout'] },
+  socketio: { name: 'socketio', label: 'socket.io 4', server: 'socketio', client: 'socketio', workloads: ALL_BUT_SCALE },
+  sig2rtm: { name: 'sig2rtm', label: 'sig2rtm (RTM client)', server: 'sig2rtm', client: 'rtm', path: '/rtm', sendCapPerClient: 55, workloads: WORKLOADS },
+  legacy: { name: 'legacy', label: 'sig2rtm (legacy AgoraAPI)', server: 'sig2rtm', client: 'legacy', path: '/rtm', sendCapPerClient: 55, workloads: ALL_BUT_SCALE },
+  gateway: {
+    name: 'gateway',
+    label: 'sig2rtm (legacy gateway, native-SDK protocol)',
+    server: 'sig2rtm',
+    client: 'gateway',
+    path: '/gateway',
+    sendCapPerClient: 55,
+    workloads: ['p2p', 'fanout'],
+  },
+  addons: {
+    name: 'addons',
+    label: 'sig2rtm (RTM client), server with bufferutil',
+    server: 'sig2rtm',
+    client: 'rtm',
+    path: '/rtm',
+    sendCapPerClient: 55,
+    wsAddons: true,
+    // bufferutil masks and unmasks frames: what matters is the frames the server takes in and sends.
+    workloads: ['p2p', 'fanout'],
+  },
 };
 
 export interface LatencySummary {
@@ -81,8 +114,10 @@ export interface P2pResult {
 }
 
 export interface FanoutStep extends LatencySummary {
-  /** Channel messages per second from the one sender. */
+  /** Channel messages per second, over all senders and channels. */
   offered: number;
+  /** Clients sending (spread over the channels; none above the per-sender rate). */
+  senders: number;
   durationSec: number;
   sent: number;
   expected: number;
@@ -107,6 +142,8 @@ export interface FanoutStep extends LatencySummary {
 }
 
 export interface FanoutResult {
+  /** Channels, and members in each. */
+  channels: number;
   members: number;
   steps: FanoutStep[];
   /** Deliveries per second at the highest step with p99 ≤ 50 ms and no loss. */
@@ -141,6 +178,57 @@ export interface IdleResult {
   netPerConn: number;
   /** Server CPU while the clients sat idle (heartbeats included), % of one core. */
   idleServerCpuPct: number;
+  /** The idle window over which that CPU was measured, s. */
+  idleWindowSec: number;
+  /** Mean generator CPU over the same window, % of one core per generator (the clients' own heartbeat cost). */
+  idleGeneratorCpuPct: number;
+  /** Presence timings seen by a watcher while the clients idled (sig2rtm targets, when probed). */
+  presence?: PresenceProbe;
+}
+
+/**
+ * One watched user whose process is frozen (SIGSTOP: its socket goes silent without closing), and
+ * when its watcher saw it UNREACHABLE and OFFLINE, ms after the freeze.
+ */
+export interface PresenceProbe {
+  unreachableAfterMs: number | null;
+  offlineAfterMs: number | null;
+  /** RTM's timings: UNREACHABLE after 6 s of silence, OFFLINE after 30 s (within a heartbeat period). */
+  expectUnreachableMs: number;
+  expectOfflineMs: number;
+  ok: boolean;
+  error?: string;
+}
+
+export interface ScaleResult {
+  /** Clients this run took: `wanted`, or fewer where the open-file limits did not allow more (`limitedBy`). */
+  clients: number;
+  wanted: number;
+  limitedBy?: string;
+  /** RSS and idle CPU projected linearly to `wanted` clients from the per-connection figures, when fewer were run. */
+  projected: { clients: number; rssMiB: number; idleServerCpuPct: number };
+  loggedIn: number;
+  generators: number;
+  /** Loopback source addresses the clients were spread over. */
+  sourceAddresses: string[];
+  /** Open-file limits after the harness raised them (server, generators). */
+  nofile: { server: number; generator: number };
+  loginSec: number;
+  loginsPerSec: number;
+  /** CPU during the logins: server and mean generator (% of one core), machine (% of all cores): who bounds the login rate. */
+  loginCpu: { server: number; generator: number; machine: number };
+  before: MemorySample;
+  after: MemorySample;
+  rssPerConn: number;
+  netPerConn: number;
+  idleServerCpuPct: number;
+  idleWindowSec: number;
+  /** The largest generator's RSS once every client was logged in, MiB (what the clients' side costs). */
+  generatorRssMiB: number;
+  /** Fan-out to one big channel of the logged-in clients. */
+  fanout?: FanoutResult;
+  joinSec?: number;
+  errors?: string[];
 }
 
 export interface JoinStormResult {
@@ -180,6 +268,8 @@ export interface TargetCheck {
 export interface BenchReport {
   date: string;
   mode: 'full' | 'quick';
+  /** Connection counts × this (`--scale`), when not 1. */
+  scale?: number;
   durationSec: number;
   machine: Machine;
   source?: SourceInfo;
@@ -187,10 +277,24 @@ export interface BenchReport {
   results: {
     p2p: Partial<Record<TargetName, P2pResult>>;
     fanout: Partial<Record<TargetName, FanoutResult>>;
+    fanoutRooms?: Partial<Record<TargetName, FanoutResult>>;
     idle: Partial<Record<TargetName, IdleResult>>;
     joinStorm: Partial<Record<TargetName, JoinStormResult>>;
+    scale?: Partial<Record<TargetName, ScaleResult>>;
   };
+  /** Per-client rate limits of the sig2rtm server lifted for each workload (none: the server's defaults). */
+  liftedRates?: Partial<Record<WorkloadName, string[]>>;
+  /** Where the server's CPU went, per workload and target (`--profile` runs). */
+  profiles?: Partial<Record<WorkloadName, Partial<Record<TargetName, ProfileSummaryLite>>>>;
   ratios: Record<string, number | null>;
   checks: TargetCheck[];
   errors: string[];
+}
+
+/** A profile's summary as stored in a report (bench/lib/profile.ts). */
+export interface ProfileSummaryLite {
+  totalMs: number;
+  idleMs: number;
+  functions: { name: string; where: string; selfMs: number; pct: number }[];
+  files: { file: string; selfMs: number; pct: number }[];
 }

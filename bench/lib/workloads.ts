@@ -2,13 +2,14 @@
  * The four workloads, each on a fresh Rig (server + two generators) of one target.
  */
 
-import type { BenchConfig } from './config';
+import type { BenchConfig, FanoutConfig } from './config';
 import { now, sleep } from './clock';
-import { cpuPct, genCpuPct, split, type Rig } from './rig';
+import { cpuPct, genCpuPct, split, wsAddonEnv, type Rig } from './rig';
+import { Child } from './rpc';
 import os from 'node:os';
 import { machineCpu, machinePct } from './machine-cpu';
 import { round, summarise } from './stats';
-import type { FanoutResult, FanoutStep, IdleResult, JoinStormResult, MemorySample, P2pResult, P2pStep } from './types';
+import type { FanoutResult, FanoutStep, FanoutWorkload, IdleResult, JoinStormResult, MemorySample, P2pResult, P2pStep, PresenceProbe, ScaleResult } from './types';
 
 type Log = (line: string) => void;
 
@@ -29,6 +30,10 @@ function stepLine(s: P2pStep | FanoutStep): string {
     `(${s.serverUsPerMsg} µs/msg) gen ${s.generatorCpuPct}% machine ${s.machineCpuPct}% (softirq ${s.softirqPct}%) ${s.ok ? 'OK' : 'FAIL'}`;
 }
 
+function total(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
 /** Server CPU per message (or delivery), µs. */
 function usPer(cpuPct: number, perSec: number): number {
   return perSec > 0 ? round((cpuPct / 100) * 1e6 / perSec, 1) : 0;
@@ -36,14 +41,13 @@ function usPer(cpuPct: number, perSec: number): number {
 
 async function p2pStep(rig: Rig, cfg: BenchConfig, pairs: [string, string][], rate: number, warmupMs: number): Promise<P2pStep> {
   const c = cfg.p2p;
-  const [mine0, mine1] = split(pairs);
   const step = nextStep++;
   const at = now() + 150;
   const cpu0 = rig.cpuAt(at + warmupMs);
   const cpu1 = rig.cpuAt(at + warmupMs + c.stepMs);
   const replies = await Promise.all(
-    ([mine0, mine1] as const).map((mine, g) =>
-      rig.gens[g as 0 | 1].call<P2pReply>(
+    split(pairs, rig.gens.length).map((mine, g) =>
+      rig.gens[g]!.call<P2pReply>(
         'p2p',
         { step, pairs: mine, rate: (rate * mine.length) / pairs.length, warmupMs, durationMs: c.stepMs, drainMs: c.drainMs, at },
         warmupMs + c.stepMs + c.drainMs + 30_000,
@@ -52,12 +56,12 @@ async function p2pStep(rig: Rig, cfg: BenchConfig, pairs: [string, string][], ra
   );
   const [s0, s1] = await Promise.all([cpu0, cpu1]);
   const lat = summarise(replies.map((r) => r.lat));
-  const sent = replies[0]!.sent + replies[1]!.sent;
-  const delivered = replies[0]!.received + replies[1]!.received;
-  const failed = replies[0]!.failed + replies[1]!.failed;
-  const wall = Math.max(replies[0]!.wallMs, replies[1]!.wallMs) / 1000;
+  const sent = total(replies.map((r) => r.sent));
+  const delivered = total(replies.map((r) => r.received));
+  const failed = total(replies.map((r) => r.failed));
+  const wall = Math.max(...replies.map((r) => r.wallMs)) / 1000;
   const durationSec = c.stepMs / 1000;
-  const errors = [...replies[0]!.errors, ...replies[1]!.errors];
+  const errors = replies.flatMap((r) => r.errors);
   const machine = machinePct(s0.machine, s1.machine);
   const serverCpuPct = cpuPct(s0.server, s1.server);
   const s: P2pStep = {
@@ -76,7 +80,7 @@ async function p2pStep(rig: Rig, cfg: BenchConfig, pairs: [string, string][], ra
     generatorCpuPct: genCpuPct(s0, s1),
     machineCpuPct: machine.busy,
     softirqPct: machine.softirq,
-    foreignCpuPct: foreignPct(machine.busy, serverCpuPct, genCpuPct(s0, s1)),
+    foreignCpuPct: foreignPct(machine.busy, serverCpuPct, genCpuPct(s0, s1), rig.gens.length),
     ok: false,
     ...(errors.length > 0 ? { errors } : {}),
   };
@@ -96,8 +100,8 @@ interface SearchStep {
 }
 
 /** Other processes' share of the machine during a step: machine busy − ours (server + both generators). */
-function foreignPct(machineBusy: number, serverPct: number, genMeanPct: number): number {
-  return Math.max(0, round(machineBusy - (serverPct + 2 * genMeanPct) / os.cpus().length, 1));
+function foreignPct(machineBusy: number, serverPct: number, genMeanPct: number, gens: number): number {
+  return Math.max(0, round(machineBusy - (serverPct + gens * genMeanPct) / os.cpus().length, 1));
 }
 
 /** Waits (up to `maxMs`) until the machine is quiet while we are idle; resolves with the time waited. */
@@ -143,14 +147,13 @@ function niceRate(x: number): number {
 /**
  * Steps up the ladder until a step fails (each failure run once more when `retry`), then refines
  * between the last sustainable rate and the failing one by bisection (geometric), `refine` times.
- * With a `cap`, no rate above it is offered: the cap itself is tried once instead.
  */
 async function search<S extends SearchStep>(
-  o: { ladder: number[]; retry: boolean; refine: number; cap?: number; what: string; avoidOtherLoad: boolean },
+  o: { ladder: number[]; retry: boolean; refine: number; what: string; avoidOtherLoad: boolean },
   run: (rate: number) => Promise<S>,
   line: (s: S) => string,
   log: Log,
-): Promise<{ steps: S[]; best: S | undefined; capped: boolean }> {
+): Promise<{ steps: S[]; best: S | undefined }> {
   const steps: S[] = [];
   const attempt = async (rate: number): Promise<S> => {
     let s = await undisturbed(o.what, rate, run, log, o.avoidOtherLoad);
@@ -169,21 +172,13 @@ async function search<S extends SearchStep>(
   };
   let best: S | undefined;
   let worst: S | undefined;
-  let capped = false;
-  for (let rate of o.ladder) {
-    if (o.cap !== undefined && rate > o.cap) {
-      capped = true;
-      log(`${o.what} ${rate}/s: not offered (the client SDK lets one client send 180 messages per 3 s)`);
-      if (!best || best.offered >= o.cap) break;
-      rate = o.cap;
-    }
+  for (const rate of o.ladder) {
     const s = await attempt(rate);
     if (s.ok) best = s;
     else {
       worst = s;
       break;
     }
-    if (capped) break;
   }
   for (let i = 0; i < o.refine && best && worst; i++) {
     const mid = niceRate(Math.sqrt(best.offered * worst.offered));
@@ -193,7 +188,7 @@ async function search<S extends SearchStep>(
     else worst = s;
   }
   steps.sort((x, y) => x.offered - y.offered);
-  return { steps, best, capped };
+  return { steps, best };
 }
 
 /** (1) Peer-to-peer with delivery acknowledgement, offered load stepped up until saturation. */
@@ -204,18 +199,18 @@ export async function p2p(rig: Rig, cfg: BenchConfig, log: Log): Promise<P2pResu
   const run = async (rate: number): Promise<P2pStep> => {
     const want = Math.max(c.basePairs, Math.ceil(rate / c.perSenderRate));
     if (want > pairs.length) {
-      // Pair i lives on generator i % 2 (as split() hands them out).
+      // Pair i lives on generator i mod n (as split() hands them out).
+      const n = rig.gens.length;
       const fresh: [string, string][] = [];
       for (let i = pairs.length; i < want; i++) fresh.push([`s${i}`, `r${i}`]);
-      const a = fresh.filter((_, k) => (pairs.length + k) % 2 === 0);
-      const b = fresh.filter((_, k) => (pairs.length + k) % 2 === 1);
-      const r = await Promise.all([rig.connect(0, a.flat(), 100), rig.connect(1, b.flat(), 100)]);
-      const failed = r[0].failed + r[1].failed;
-      if (failed > 0) throw new Error(`p2p: ${failed} logins failed: ${[...r[0].errors, ...r[1].errors].join('; ')}`);
+      const r = await Promise.all(rig.gens.map((_, g) => rig.connect(g, fresh.filter((__, k) => (pairs.length + k) % n === g).flat(), 100)));
+      const failed = total(r.map((x) => x.failed));
+      if (failed > 0) throw new Error(`p2p: ${failed} logins failed: ${r.flatMap((x) => x.errors).join('; ')}`);
       pairs.push(...fresh);
     }
     const warmupMs = warm ? c.warmupMs : c.firstWarmupMs;
     warm = true;
+    await rig.measuring();
     return p2pStep(rig, cfg, pairs.slice(0, want), rate, warmupMs);
   };
   const line = (s: P2pStep) => `${s.pairs} pairs, ${s.deliveredPerSec}/s delivered, ${stepLine(s)}${s.errors ? ` (${s.errors[0]})` : ''}`;
@@ -253,89 +248,165 @@ export async function p2p(rig: Rig, cfg: BenchConfig, log: Log): Promise<P2pResu
   return result;
 }
 
-async function fanoutStep(rig: Rig, cfg: BenchConfig, o: { ch: string; sender: string; receivers: number[]; rate: number }): Promise<FanoutStep> {
-  const c = cfg.fanout;
+/** Channels and where their members live: the layout of a fan-out workload. */
+interface FanoutLayout {
+  channels: { name: string; members: string[] }[];
+  /** Generator of each uid. */
+  genOf: Map<string, number>;
+}
+
+/** Logs in `channels × members` clients (spread over the generators) and joins each to its channel. */
+async function fanoutSetup(rig: Rig, channels: number, members: number, prefix: string, concurrency: number): Promise<FanoutLayout> {
+  const layout: FanoutLayout = { channels: [], genOf: new Map() };
+  const all: string[] = [];
+  for (let c = 0; c < channels; c++) {
+    const uids = Array.from({ length: members }, (_, i) => `${prefix}${c}-${i}`);
+    layout.channels.push({ name: `${prefix}${c}`, members: uids });
+    all.push(...uids);
+  }
+  // Dealt out in turn, so every channel has members on every generator.
+  const parts = split(all, rig.gens.length);
+  parts.forEach((p, g) => p.forEach((u) => layout.genOf.set(u, g)));
+  const r = await rig.connectSplit(all, concurrency);
+  if (r.failed > 0) throw new Error(`fanout: ${r.failed} logins failed: ${r.errors.slice(0, 3).join('; ')}`);
+  const chOf = new Map<string, string>();
+  for (const ch of layout.channels) for (const u of ch.members) chOf.set(u, ch.name);
+  // Each generator joins its clients, one channel at a time (a join storm is workload (4), not this).
+  const joins = await Promise.all(
+    parts.map(async (mine, g) => {
+      let failed = 0;
+      const errors: string[] = [];
+      for (const ch of layout.channels) {
+        const uids = mine.filter((u) => chOf.get(u) === ch.name);
+        const j = await rig.gens[g]!.call<{ joined: number; failed: number; errors: string[] }>('join', { uids, ch: ch.name, at: now(), concurrency: 50 }, 60_000 + uids.length * 50);
+        failed += j.failed;
+        errors.push(...j.errors);
+      }
+      return { failed, errors };
+    }),
+  );
+  const joinFailed = total(joins.map((j) => j.failed));
+  if (joinFailed > 0) throw new Error(`fanout: ${joinFailed} joins failed: ${joins.flatMap((j) => j.errors).slice(0, 3).join('; ')}`);
+  return layout;
+}
+
+/**
+ * The senders of a step: enough that none sends more than `perSenderRate` msg/s, spread evenly over
+ * the channels (the first members of each).
+ */
+function fanoutSenders(layout: FanoutLayout, rate: number, perSenderRate: number): [string, string][] {
+  const k = layout.channels.length;
+  const perChannel = Math.min(layout.channels[0]!.members.length, Math.max(1, Math.ceil(rate / k / perSenderRate)));
+  const out: [string, string][] = [];
+  // Interleaved by channel, so that sending in turn spreads the load over the channels.
+  for (let i = 0; i < perChannel; i++) for (const ch of layout.channels) out.push([ch.members[i]!, ch.name]);
+  return out;
+}
+
+async function fanoutStep(rig: Rig, c: FanoutConfig, layout: FanoutLayout, rate: number): Promise<FanoutStep> {
   const step = nextStep++;
+  const senders = fanoutSenders(layout, rate, c.perSenderRate);
+  const mine = rig.gens.map((_, g) => senders.filter(([u]) => layout.genOf.get(u) === g));
   await Promise.all(rig.gens.map((g) => g.call('fanoutArm', { step })));
   const at = now() + 150;
   const cpu0 = rig.cpuAt(at);
   const cpu1 = rig.cpuAt(at + c.stepMs);
-  const sent = await rig.gens[0].call<{ sent: number; failed: number; wallMs: number; errors: string[] }>(
-    'fanoutSend',
-    { step, from: o.sender, ch: o.ch, rate: o.rate, durationMs: c.stepMs, at },
-    c.stepMs + 30_000,
+  const sends = await Promise.all(
+    rig.gens.map((g, i) =>
+      mine[i]!.length === 0
+        ? Promise.resolve({ sent: 0, sentBy: [] as number[], failed: 0, wallMs: 0, errors: [] as string[] })
+        : g.call<{ sent: number; sentBy: number[]; failed: number; wallMs: number; errors: string[] }>(
+            'fanoutSend',
+            { step, senders: mine[i], rate: (rate * mine[i]!.length) / senders.length, durationMs: c.stepMs, at },
+            c.stepMs + 30_000,
+          ),
+    ),
+  );
+  // Deliveries each generator should see: for every message, the members of its channel there but the sender.
+  const membersOn = new Map<string, number[]>();
+  for (const ch of layout.channels) {
+    const counts = rig.gens.map(() => 0);
+    for (const u of ch.members) counts[layout.genOf.get(u)!]!++;
+    membersOn.set(ch.name, counts);
+  }
+  const expectedOn = rig.gens.map(() => 0);
+  sends.forEach((s, i) =>
+    s.sentBy.forEach((count, k) => {
+      const [uid, ch] = mine[i]![k]!;
+      membersOn.get(ch)!.forEach((m, g) => (expectedOn[g]! += count * (m - (layout.genOf.get(uid) === g ? 1 : 0))));
+    }),
   );
   const got = await Promise.all(
-    rig.gens.map((g, i) => g.call<{ received: number; lat: Float64Array }>('fanoutCollect', { expected: sent.sent * o.receivers[i]!, timeoutMs: c.drainMs }, c.drainMs + 30_000)),
+    rig.gens.map((g, i) => g.call<{ received: number; lat: Float64Array }>('fanoutCollect', { expected: expectedOn[i], timeoutMs: c.drainMs }, c.drainMs + 30_000)),
   );
   const [s0, s1] = await Promise.all([cpu0, cpu1]);
   const lat = summarise(got.map((g) => g.lat));
-  const expected = sent.sent * (c.members - 1);
-  const delivered = got[0]!.received + got[1]!.received;
+  const sent = total(sends.map((s) => s.sent));
+  const expected = total(expectedOn);
+  const delivered = total(got.map((g) => g.received));
   const durationSec = c.stepMs / 1000;
   const machine = machinePct(s0.machine, s1.machine);
   const serverCpuPct = cpuPct(s0.server, s1.server);
+  const errors = sends.flatMap((s) => s.errors);
+  // Over the window the messages actually took (rate × duration, rounded to whole messages).
+  const perSec = sent > 0 ? (delivered * rate) / sent : 0;
   const s: FanoutStep = {
-    offered: o.rate,
+    offered: rate,
+    senders: senders.length,
     durationSec,
-    sent: sent.sent,
+    sent,
     expected,
     delivered,
-    // Over the window the messages actually took (rate × duration, rounded to whole messages).
-    deliveriesPerSec: sent.sent > 0 ? Math.round((delivered * o.rate) / sent.sent) : 0,
+    deliveriesPerSec: Math.round(perSec),
     lost: expected - delivered,
-    failed: sent.failed,
+    failed: total(sends.map((x) => x.failed)),
     ...lat,
     serverCpuPct,
-    serverUsPerMsg: usPer(serverCpuPct, sent.sent > 0 ? (delivered * o.rate) / sent.sent : 0),
+    serverUsPerMsg: usPer(serverCpuPct, perSec),
     generatorCpuPct: genCpuPct(s0, s1),
     machineCpuPct: machine.busy,
     softirqPct: machine.softirq,
-    foreignCpuPct: foreignPct(machine.busy, serverCpuPct, genCpuPct(s0, s1)),
+    foreignCpuPct: foreignPct(machine.busy, serverCpuPct, genCpuPct(s0, s1), rig.gens.length),
     ok: false,
-    ...(sent.errors.length > 0 ? { errors: sent.errors } : {}),
+    ...(errors.length > 0 ? { errors } : {}),
   };
   s.ok = s.sent > 0 && s.lost === 0 && s.failed === 0 && s.p99 <= c.maxP99Ms;
   return s;
 }
 
-/** (2) Channel fan-out: one channel, one sender, stepped rate. */
-export async function fanout(rig: Rig, cfg: BenchConfig, log: Log): Promise<FanoutResult> {
-  const c = cfg.fanout;
-  const ch = 'fanout';
-  const uids = Array.from({ length: c.members }, (_, i) => `m${i}`);
-  const sender = uids[0]!;
-  const [u0, u1] = split(uids);
-  const r = await rig.connectSplit(uids, 100);
-  if (r.failed > 0) throw new Error(`fanout: ${r.failed} logins failed: ${r.errors.join('; ')}`);
-  const joins = await Promise.all(
-    ([u0, u1] as const).map((mine, g) => rig.gens[g as 0 | 1].call<{ joined: number; failed: number; errors: string[] }>('join', { uids: mine, ch, at: now(), concurrency: 50 }, 180_000)),
-  );
-  const joinFailed = joins[0]!.failed + joins[1]!.failed;
-  if (joinFailed > 0) throw new Error(`fanout: ${joinFailed} joins failed: ${[...joins[0]!.errors, ...joins[1]!.errors].join('; ')}`);
-  await sleep(c.settleMs);
-  const receivers = [u0.length - 1, u1.length]; // the sender (m0, on generator 0) receives nothing
-  const line = (s: FanoutStep) => `${s.deliveriesPerSec} deliveries/s, ${stepLine(s)}${s.errors ? ` (${s.errors[0]})` : ''}`;
-  const { steps, best, capped } = await search(
-    { ladder: c.ladder, retry: c.retry, refine: c.refine, cap: rig.target.sendCapPerClient, what: `fanout ${rig.target.name} × ${c.members - 1}`, avoidOtherLoad: cfg.avoidOtherLoad },
-    (rate) => fanoutStep(rig, cfg, { ch, sender, receivers, rate }),
+/** Steps the fan-out rate of a laid-out workload up to saturation. */
+async function fanoutSearch(rig: Rig, c: FanoutConfig, layout: FanoutLayout, ladder: number[], avoidOtherLoad: boolean, log: Log): Promise<FanoutResult> {
+  const members = layout.channels[0]!.members.length;
+  const line = (s: FanoutStep) => `${s.senders} senders, ${s.deliveriesPerSec} deliveries/s, ${stepLine(s)}${s.errors ? ` (${s.errors[0]})` : ''}`;
+  const { steps, best } = await search(
+    { ladder, retry: c.retry, refine: c.refine, what: `fanout ${rig.target.name} ${layout.channels.length} × ${members}`, avoidOtherLoad },
+    (rate) => fanoutStep(rig, c, layout, rate),
     line,
     log,
   );
   const result: FanoutResult = {
-    members: c.members,
+    channels: layout.channels.length,
+    members,
     steps,
     sustainableDeliveriesPerSec: best?.deliveriesPerSec ?? 0,
     sustainableOffered: best?.offered ?? 0,
   };
-  if (capped) {
-    result.cappedAbove = rig.target.sendCapPerClient;
-    if (steps.length > 0 && steps.every((s) => s.ok)) result.note = `not saturated: the client SDK's send limit stops the one sender at ${result.cappedAbove} msg/s`;
-  }
+  if (steps.length > 0 && steps.every((s) => s.ok)) result.note = 'never saturated within the ladder';
   return result;
 }
 
-/** (3) Idle connections: server memory per logged-in idle client. */
+/** (2) Channel fan-out, many senders: one channel of 1,000 members (`fanout`) or 10 of 100 (`fanoutRooms`). */
+export function fanoutOf(which: FanoutWorkload) {
+  return async (rig: Rig, cfg: BenchConfig, log: Log): Promise<FanoutResult> => {
+    const c = cfg[which];
+    const layout = await fanoutSetup(rig, c.channels, c.members, which === 'fanout' ? 'f' : 'g', 100);
+    await sleep(c.settleMs);
+    await rig.measuring();
+    return fanoutSearch(rig, c, layout, c.ladder, cfg.avoidOtherLoad, log);
+  };
+}
+
+/** (3) Idle connections: server memory per logged-in idle client, and server CPU over a long idle window. */
 export async function idle(rig: Rig, cfg: BenchConfig, log: Log): Promise<IdleResult> {
   const c = cfg.idle;
   await sleep(300);
@@ -344,6 +415,9 @@ export async function idle(rig: Rig, cfg: BenchConfig, log: Log): Promise<IdleRe
   const r = await rig.connectSplit(uids, c.concurrency);
   if (r.failed > 0) log(`idle ${rig.target.name}: ${r.failed} logins failed (${r.errors[0] ?? ''})`);
   await sleep(c.settleMs);
+  // The probe takes ≥ 30 s: on the sig2rtm target only (the legacy paths share its server and timings).
+  const probe = c.presenceProbe && rig.target.name === 'sig2rtm' ? startPresenceProbe(rig, log) : undefined;
+  await rig.measuring();
   const a = await rig.cpu();
   await sleep(c.idleMs);
   const b = await rig.cpu();
@@ -359,42 +433,188 @@ export async function idle(rig: Rig, cfg: BenchConfig, log: Log): Promise<IdleRe
     heapPerConn: n > 0 ? Math.round((after.heapUsed - before.heapUsed) / n) : 0,
     netPerConn: n > 0 ? Math.round((net(after) - net(before)) / n) : 0,
     idleServerCpuPct: cpuPct(a.server, b.server),
+    idleWindowSec: round((b.server.at - a.server.at) / 1000, 1),
+    idleGeneratorCpuPct: genCpuPct(a, b),
   };
+  if (probe) result.presence = await probe;
   log(
     `idle ${rig.target.name}: ${n} clients in ${result.connectSec} s; RSS ${mib(before.rss)} → ${mib(after.rss)} MiB (${kib(result.rssPerConn)} KiB/conn), ` +
-      `heap ${mib(before.heapUsed)} → ${mib(after.heapUsed)} MiB (${kib(result.heapPerConn)} KiB/conn), net ${kib(result.netPerConn)} KiB/conn, idle CPU ${result.idleServerCpuPct}%`,
+      `heap ${mib(before.heapUsed)} → ${mib(after.heapUsed)} MiB (${kib(result.heapPerConn)} KiB/conn), net ${kib(result.netPerConn)} KiB/conn, ` +
+      `idle CPU ${result.idleServerCpuPct}% over ${result.idleWindowSec} s (generators ${result.idleGeneratorCpuPct}%)` +
+      (result.presence ? `; presence: UNREACHABLE after ${result.presence.unreachableAfterMs} ms, OFFLINE after ${result.presence.offlineAfterMs} ms` : ''),
   );
   return result;
+}
+
+/** RTM's presence timings (rtm-1x.md §7) and how late (one heartbeat period, plus scheduling) they may come. */
+const EXPECT_UNREACHABLE_MS = 6000;
+const EXPECT_OFFLINE_MS = 30_000;
+const PRESENCE_SLACK_MS = 3000;
+
+/**
+ * Presence probe of the idle workload: one more client, alone in a process of its own, is watched
+ * (an RTM client on generator 0 subscribes to its online status); its process is frozen (SIGSTOP, so
+ * its socket stays open but says nothing, as a phone that lost the network) and the watcher's
+ * UNREACHABLE and OFFLINE are timed from the freeze. Runs beside the idle window; takes ≥ 30 s.
+ */
+async function startPresenceProbe(rig: Rig, log: Log): Promise<PresenceProbe> {
+  const base = { unreachableAfterMs: null, offlineAfterMs: null, expectUnreachableMs: EXPECT_UNREACHABLE_MS, expectOfflineMs: EXPECT_OFFLINE_MS, ok: false };
+  let victim: Child | undefined;
+  try {
+    victim = (await Child.start(`${rig.target.name}-frozen`, 'gen/generator.ts', { env: wsAddonEnv(false) })).child;
+    await victim.call('init', { kind: 'rtm', url: rig.url });
+    const v = await victim.call<{ failed: number; errors: string[] }>('connect', { uids: ['frozen'], concurrency: 1 });
+    if (v.failed > 0) throw new Error(`the watched client did not log in: ${v.errors[0] ?? ''}`);
+    await rig.gens[0]!.call('watch', { watcher: 'watcher', peer: 'frozen' });
+    await sleep(500);
+    const frozenAt = now();
+    victim.proc.kill('SIGSTOP');
+    const deadline = frozenAt + EXPECT_OFFLINE_MS + PRESENCE_SLACK_MS + 2000;
+    let seen: [string, number][] = [];
+    while (now() < deadline) {
+      await sleep(500);
+      seen = (await rig.gens[0]!.call<[string, number][]>('presence')).filter(([, at]) => at >= frozenAt);
+      if (seen.some(([st]) => st === 'OFFLINE')) break;
+    }
+    const first = (state: string) => {
+      const e = seen.find(([st]) => st === state);
+      return e ? Math.round(e[1] - frozenAt) : null;
+    };
+    const unreachableAfterMs = first('UNREACHABLE');
+    const offlineAfterMs = first('OFFLINE');
+    const ok =
+      unreachableAfterMs !== null && offlineAfterMs !== null &&
+      unreachableAfterMs >= EXPECT_UNREACHABLE_MS - PRESENCE_SLACK_MS && unreachableAfterMs <= EXPECT_UNREACHABLE_MS + PRESENCE_SLACK_MS &&
+      offlineAfterMs >= EXPECT_OFFLINE_MS - PRESENCE_SLACK_MS && offlineAfterMs <= EXPECT_OFFLINE_MS + PRESENCE_SLACK_MS;
+    return { ...base, unreachableAfterMs, offlineAfterMs, ok };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    log(`idle ${rig.target.name}: presence probe failed: ${error}`);
+    return { ...base, error };
+  } finally {
+    victim?.kill();
+  }
 }
 
 /** (4) Join storm: every client joins one channel at the same moment. */
 export async function joinStorm(rig: Rig, cfg: BenchConfig, log: Log): Promise<JoinStormResult> {
   const c = cfg.joinStorm;
   const uids = Array.from({ length: c.clients }, (_, i) => `j${i}`);
-  const parts = split(uids);
+  const parts = split(uids, rig.gens.length);
   const r = await rig.connectSplit(uids, c.concurrency);
   if (r.failed > 0) throw new Error(`joinStorm: ${r.failed} logins failed: ${r.errors.join('; ')}`);
   await sleep(c.settleMs);
   if (cfg.avoidOtherLoad) await waitQuiet(log);
+  await rig.measuring();
   const at = now() + 300;
   // Sampled while the server is still idle: once the storm starts, IPC waits behind the sockets.
   const cpu0 = rig.cpuAt(at - 150);
   const done = await Promise.all(
-    parts.map((mine, g) => rig.gens[g as 0 | 1].call<{ joined: number; failed: number; lastDone: number; errors: string[] }>('join', { uids: mine, ch: 'storm', at }, 180_000)),
+    parts.map((mine, g) => rig.gens[g]!.call<{ joined: number; failed: number; lastDone: number; errors: string[] }>('join', { uids: mine, ch: 'storm', at }, 180_000)),
   );
   const cpu1 = await rig.cpu();
   const s0 = await cpu0;
-  const lastDone = Math.max(done[0]!.lastDone, done[1]!.lastDone);
+  const lastDone = Math.max(...done.map((d) => d.lastDone));
   const result: JoinStormResult = {
     clients: c.clients,
-    joined: done[0]!.joined + done[1]!.joined,
-    failed: done[0]!.failed + done[1]!.failed,
+    joined: total(done.map((d) => d.joined)),
+    failed: total(done.map((d) => d.failed)),
     allJoinedMs: round(lastDone - at, 1),
     serverCpuMs: round((cpu1.server.cpuMicros - s0.server.cpuMicros) / 1000, 1),
     serverCpuPct: 0,
   };
   result.serverCpuPct = round((result.serverCpuMs / Math.max(1, result.allJoinedMs)) * 100, 1);
-  log(`joinStorm ${rig.target.name}: ${result.joined}/${c.clients} joined in ${result.allJoinedMs} ms, server CPU ${result.serverCpuMs} ms (${result.serverCpuPct}%)${result.failed ? `, ${result.failed} failed: ${done[0]!.errors[0] ?? done[1]!.errors[0]}` : ''}`);
+  const firstError = done.find((d) => d.errors.length > 0)?.errors[0];
+  log(`joinStorm ${rig.target.name}: ${result.joined}/${c.clients} joined in ${result.allJoinedMs} ms, server CPU ${result.serverCpuMs} ms (${result.serverCpuPct}%)${result.failed ? `, ${result.failed} failed: ${firstError ?? ''}` : ''}`);
+  return result;
+}
+
+/** Open files a process keeps for itself besides its connections. */
+const NOFILE_RESERVE = 1000;
+
+/** Loopback source addresses for `clients` clients, at most `per` on each: 127.0.0.2, 127.0.0.3, … */
+export function sourceAddresses(clients: number, per: number): string[] {
+  const n = Math.max(1, Math.ceil(clients / per));
+  return Array.from({ length: n }, (_, i) => `127.0.0.${i + 2}`);
+}
+
+/**
+ * (5) Scale: `scale.clients` logged-in connections on one server process, from several generator
+ * processes over several loopback source addresses, with open-file limits raised by the harness
+ * (the rig is started by `scaleRig`). Login time, RSS per connection, idle CPU; then a fan-out to
+ * one channel of `scale.fanoutMembers` of those clients.
+ */
+export async function scale(rig: Rig, cfg: BenchConfig, log: Log): Promise<ScaleResult> {
+  const c = cfg.scale;
+  const [serverNofile, ...genNofile] = await Promise.all([rig.server.call<number>('nofile'), ...rig.gens.map((g) => g.call<number>('nofile'))]);
+  // Every connection is a file descriptor in the server and one in a generator (plus a reserve for
+  // the process's own files). Where the harness could not raise the limits far enough (the hard
+  // limit needs root with CAP_SYS_RESOURCE), the run takes as many clients as they allow, says so,
+  // and projects the per-connection figures to the issue's count.
+  const fit = Math.min(c.clients, serverNofile - NOFILE_RESERVE, rig.gens.length * (Math.min(...genNofile) - NOFILE_RESERVE));
+  if (fit < 10) throw new Error(`scale: open-file limits too low (server ${serverNofile}, generators ${Math.min(...genNofile)})`);
+  const limitedBy = fit < c.clients ? `open-file limit: server ${serverNofile}, generators ${Math.min(...genNofile)} (raising the hard limit needs root with CAP_SYS_RESOURCE; ulimit -Hn)` : undefined;
+  if (limitedBy) log(`scale ${rig.target.name}: ${c.clients} clients do not fit the ${limitedBy}: ${fit} instead`);
+  await sleep(300);
+  await rig.measuring();
+  const before = await rig.mem();
+  const uids = Array.from({ length: fit }, (_, i) => `x${i}`);
+  log(`scale ${rig.target.name}: logging in ${fit} clients from ${rig.gens.length} generators over ${rig.sourceAddresses.join(', ')}`);
+  const l0 = await rig.cpu();
+  const r = await rig.connectSplit(uids, c.concurrency);
+  const l1 = await rig.cpu();
+  const genMem = await Promise.all(rig.gens.map((g) => g.call<number>('rss')));
+  const errors = r.errors.slice(0, 5);
+  if (r.failed > 0) log(`scale ${rig.target.name}: ${r.failed} logins failed (${r.errors[0] ?? ''})`);
+  const loginCpu = { server: cpuPct(l0.server, l1.server), generator: genCpuPct(l0, l1), machine: machinePct(l0.machine, l1.machine).busy };
+  log(`scale ${rig.target.name}: ${r.ok} logged in in ${round(r.ms / 1000, 1)} s (CPU server ${loginCpu.server}%, generators ${loginCpu.generator}% each, machine ${loginCpu.machine}%)`);
+  await sleep(c.settleMs);
+  const a = await rig.cpu();
+  await sleep(c.idleMs);
+  const b = await rig.cpu();
+  const after = await rig.mem();
+  const n = r.ok;
+  const result: ScaleResult = {
+    clients: fit,
+    wanted: c.clients,
+    ...(limitedBy ? { limitedBy } : {}),
+    loggedIn: n,
+    generators: rig.gens.length,
+    sourceAddresses: rig.sourceAddresses,
+    nofile: { server: serverNofile, generator: Math.min(...genNofile) },
+    loginSec: round(r.ms / 1000, 2),
+    loginsPerSec: Math.round(n / Math.max(0.001, r.ms / 1000)),
+    loginCpu,
+    before,
+    after,
+    rssPerConn: n > 0 ? Math.round((after.rss - before.rss) / n) : 0,
+    netPerConn: n > 0 ? Math.round((net(after) - net(before)) / n) : 0,
+    idleServerCpuPct: cpuPct(a.server, b.server),
+    idleWindowSec: round((b.server.at - a.server.at) / 1000, 1),
+    generatorRssMiB: Math.round(Math.max(...genMem) / 1048576),
+    projected: {
+      clients: c.clients,
+      rssMiB: Math.round((after.rss + ((after.rss - before.rss) / Math.max(1, n)) * (c.clients - n)) / 1048576),
+      idleServerCpuPct: n > 0 ? round((cpuPct(a.server, b.server) * c.clients) / n, 1) : 0,
+    },
+    ...(errors.length > 0 ? { errors } : {}),
+  };
+  log(`scale ${rig.target.name}: RSS ${mib(before.rss)} → ${mib(after.rss)} MiB (${kib(result.rssPerConn)} KiB/conn, net ${kib(result.netPerConn)}), idle CPU ${result.idleServerCpuPct}% over ${result.idleWindowSec} s`);
+  // Fan-out to one big channel of already logged-in clients.
+  const members = uids.slice(0, Math.min(c.fanoutMembers, n));
+  const layout: FanoutLayout = { channels: [{ name: 'big', members }], genOf: new Map() };
+  split(uids, rig.gens.length).forEach((p, g) => p.forEach((u) => layout.genOf.set(u, g)));
+  const t0 = now();
+  const joins = await Promise.all(
+    // uid i lives on generator i mod n (connectSplit), and so does members[i].
+    split(members, rig.gens.length).map((mine, g) => rig.gens[g]!.call<{ failed: number; errors: string[] }>('join', { uids: mine, ch: 'big', at: now(), concurrency: c.joinConcurrency }, 120_000 + mine.length * 50)),
+  );
+  result.joinSec = round((now() - t0) / 1000, 2);
+  const joinFailed = total(joins.map((j) => j.failed));
+  if (joinFailed > 0) throw new Error(`scale: ${joinFailed} joins of the big channel failed: ${joins.flatMap((j) => j.errors).slice(0, 3).join('; ')}`);
+  const fc: FanoutConfig = { ...cfg.fanout, channels: 1, members: members.length, ladder: c.fanoutLadder, stepMs: c.fanoutStepMs, drainMs: c.fanoutDrainMs, maxP99Ms: c.fanoutMaxP99Ms, retry: false, refine: 0 };
+  await sleep(cfg.fanout.settleMs);
+  result.fanout = await fanoutSearch(rig, fc, layout, c.fanoutLadder, false, log);
   return result;
 }
 

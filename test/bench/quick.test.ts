@@ -57,13 +57,16 @@ test('the quick run exits cleanly and writes the JSON, the chart and BENCHMARKS.
   expect(report.mode).toBe('quick');
   expect(report.machine.cores).toBeGreaterThan(0);
   expect(report.machine.node).toBe(process.version);
-  expect(report.checks.map((c) => c.name)).toHaveLength(8);
+  // The issue's targets: idle CPU and presence, 2 × 2 fan-out, 2 p2p, memory, legacy on 6 workloads, 2 scale rows.
+  expect(report.checks).toHaveLength(17);
+  expect(report.liftedRates).toBeDefined();
+  for (const section of ['## (5) Scale', '## (6) The legacy paths beside native', "## (7) ws's optional native add-ons", "## (8) Where the server's CPU goes"]) expect(md).toContain(section);
 });
 
 test.each(matrix)('%s on %s was measured', (workload, target) => {
-  const r = report.results[workload][target];
+  const r = report.results[workload]?.[target];
   expect(r).toBeDefined();
-  if (workload === 'p2p' || workload === 'fanout') {
+  if (workload === 'p2p' || workload === 'fanout' || workload === 'fanoutRooms') {
     const steps = (r as { steps: { sent: number; delivered: number; p50: number; p99: number; max: number; serverCpuPct: number; machineCpuPct: number }[] }).steps;
     expect(steps.length).toBeGreaterThan(0);
     for (const s of steps) {
@@ -81,6 +84,17 @@ test.each(matrix)('%s on %s was measured', (workload, target) => {
     expect(i.before.rss).toBeGreaterThan(0);
     expect(i.after.heapUsed).toBeGreaterThan(i.before.heapUsed);
     expect(i.heapPerConn).toBeGreaterThan(0);
+    expect(i.idleWindowSec).toBeGreaterThan(0);
+  } else if (workload === 'scale') {
+    const x = report.results.scale![target]!;
+    expect(x.loggedIn).toBe(x.clients);
+    // Spread over several generators and loopback source addresses, with the open-file limits raised.
+    expect(x.generators).toBeGreaterThan(2);
+    expect(x.sourceAddresses.length).toBeGreaterThan(1);
+    expect(x.nofile.server).toBeGreaterThan(x.clients);
+    expect(x.after.rss).toBeGreaterThan(0);
+    expect(x.fanout!.members).toBeGreaterThan(1);
+    expect(x.fanout!.steps.every((s) => s.delivered > 0 && s.lost === 0)).toBe(true);
   } else {
     const j = report.results.joinStorm[target]!;
     expect(j.joined).toBe(j.clients);
