@@ -48,6 +48,19 @@ return 0`,
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
 return redis.call('SMEMBERS', KEYS[2])`,
   },
+  /**
+   * Session hand-over. KEYS: sessions hash, old node's index, new node's index. ARGV: uid, old sid,
+   * new sid, old index entry, new index entry. Moves ownership and the index entry only while the
+   * old sid still owns the user and nobody has taken it as an orphan meanwhile.
+   */
+  move: {
+    keys: 3,
+    lua: `if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if redis.call('SREM', KEYS[2], ARGV[4]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[5])
+return 1`,
+  },
   /** KEYS: subs of the subscriber. ARGV: key prefix of target sets, subscriber. */
   dropSubs: {
     keys: 1,
@@ -177,6 +190,15 @@ export class RedisStore implements StateStore {
   /** The sid of the session that owns (appId, uid) now, wherever it is hosted. */
   async ownerOf(appId: string, uid: string): Promise<string | undefined> {
     return (await this.link.run((r) => r.hget(this.sessionsKey(appId), uid))) ?? undefined;
+  }
+
+  /**
+   * Session hand-over: `sid` of (appId, uid), hosted by `from`, becomes `newSid` hosted here. False
+   * (nothing changed) when `sid` no longer owns the user or is being cleaned up as an orphan.
+   */
+  async moveSession(appId: string, uid: string, sid: string, from: string, newSid: string): Promise<boolean> {
+    const moved = await this.script('move', this.sessionsKey(appId), this.nodeIndexKey(from), this.nodeIndexKey(this.nodeId), uid, sid, newSid, indexEntry(appId, uid, sid), indexEntry(appId, uid, newSid));
+    return moved === 1;
   }
 
   /** Removes a session that ended here from this node's index. */
@@ -394,13 +416,13 @@ function joinStamps(values: string[], stamps: string[]): Record<string, ChannelA
   return Object.fromEntries(out);
 }
 
-/** Offline messages as JSON; RAW bytes as base64. */
-function encodeOffline(m: OfflineMessage): string {
+/** Offline messages as JSON; RAW bytes as base64 (also how a handed-over session's offline-flagged events travel). */
+export function encodeOffline(m: OfflineMessage): string {
   const msg = m.msg.type === 'RAW' ? { type: 'RAW', raw64: Buffer.from(m.msg.raw).toString('base64'), desc: m.msg.desc } : m.msg;
   return JSON.stringify({ from: m.from, ts: m.ts, msg });
 }
 
-function decodeOffline(s: string): OfflineMessage {
+export function decodeOffline(s: string): OfflineMessage {
   const o = JSON.parse(s) as { from: string; ts: number; msg: WireMessage | { type: 'RAW'; raw64: string; desc: string } };
   const msg: WireMessage = 'raw64' in o.msg ? { type: 'RAW', raw: new Uint8Array(Buffer.from(o.msg.raw64, 'base64')), desc: o.msg.desc } : o.msg;
   return { from: o.from, ts: o.ts, msg };
