@@ -149,3 +149,55 @@ async function raw(url: string): Promise<RawSocket> {
   });
   return s;
 }
+
+describe.each([
+  ['dies (kill -9)', true],
+  ['wakes up after the hand-over timed out', false],
+])('the old node is silent during the hand-over and %s', (_what, dies) => {
+  test('the client logs in afresh on the new node and restores its channel, visibly to the others', async () => {
+    const [, B] = nodes as [Node, Node, Node];
+    const D = await Node.start(redis.url);
+    try {
+      const { ConnectionState: S } = RtmStatusCode;
+      const uid = uniq('frozen');
+      const room = uniq('room');
+      pool = [D.port];
+      const mover = client(balancer.url);
+      const states = record(mover, ['ConnectionStateChanged']);
+      await mover.login({ uid });
+      const mch = mover.createChannel(room);
+      await mch.join();
+      const watcherId = uniq('w');
+      const watcher = await login(B.url, watcherId);
+      const wch = watcher.createChannel(room);
+      await wch.join();
+      const seen = record(wch, ['MemberJoined', 'MemberLeft']);
+
+      pool = [B.port];
+      D.freeze();
+      balancer.cut();
+      await until(() => states.some((s) => s.args[0] === S.RECONNECTING), 3000, 'RECONNECTING');
+      if (dies) await D.crash();
+      // The hand-over finds no answer; the fresh login cleans the old session up (MemberLeft) and the client joins again.
+      await until(() => seen.filter((e) => e.args[0] === uid).length === 2, 10_000, 'MemberLeft and MemberJoined');
+      expect(seen.filter((e) => e.args[0] === uid).map((e) => e.name)).toEqual(['MemberLeft', 'MemberJoined']);
+      expect(states.map((s) => s.args[0])).toEqual([S.CONNECTING, S.CONNECTED, S.RECONNECTING, S.CONNECTED]);
+      if (!dies) {
+        // Back: the stale hand-over request it now answers changes nothing for the client.
+        D.thaw();
+        expect((await D.get('/healthz')).status).toBe(200);
+      }
+      const got: string[] = [];
+      mch.on('ChannelMessage', (m: RtmMessage) => got.push(String(m.text)));
+      await wch.sendMessage({ text: 'still here?' });
+      await until(() => got.length === 1, 3000, 'channel message');
+      expect((await wch.getMembers()).sort()).toEqual([uid, watcherId].sort());
+      await expect(watcher.sendMessageToPeer({ text: 'p2p' }, uid)).resolves.toEqual({ hasPeerReceived: true });
+      expect(states[states.length - 1]?.args[0]).toBe(S.CONNECTED);
+      expect(seen.filter((e) => e.args[0] === uid)).toHaveLength(2);
+    } finally {
+      D.thaw();
+      await D.crash();
+    }
+  }, 40_000);
+});

@@ -127,6 +127,15 @@ export class Node {
     await this.proc.exited;
   }
 
+  /** SIGSTOP / SIGCONT: a node that is alive but silent (its lease runs on until it expires). */
+  freeze(): void {
+    this.proc.child.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.proc.child.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     if (this.proc.child.exitCode !== null || this.proc.child.signalCode !== null) return;
     this.proc.child.kill('SIGTERM');

@@ -433,7 +433,12 @@ export class RedisBus implements Bus {
           this.leaseLost(node, stop),
         ])) as HandOffReply | undefined;
         stop.done = true;
-        if (reply === undefined || 'none' in reply) break;
+        if (reply === undefined) {
+          // Dead or silent: the fresh login that follows cleans its session up from here without asking it again.
+          this.dead.add(node);
+          break;
+        }
+        if ('none' in reply) break;
         if ('moved' in reply) {
           sid = reply.moved;
           from = nodeOfSid(sid);
