@@ -67,6 +67,10 @@ describe.each([
       return { id, c, ch };
     }));
     const watched = record(talkers[1]?.ch as object, ['MemberJoined', 'MemberLeft']);
+    // What the mover itself sends meanwhile (requests whose answers the drop may swallow are re-sent after the resume).
+    const fromMover = { peer: [] as string[], channel: [] as string[] };
+    peers[1]?.c.on('MessageFromPeer', (m: RtmMessage, from: string) => from === uid && fromMover.peer.push(String(m.text)));
+    talkers[1]?.ch.on('ChannelMessage', (m: RtmMessage, from: string) => from === uid && fromMover.channel.push(String(m.text)));
     await until(() => memberEvents.length === 2, 3000, 'talkers joined');
 
     const outcomes: boolean[] = [];
@@ -77,18 +81,28 @@ describe.each([
       ...talkers.map(async ({ ch }) => {
         for (let i = 0; i < COUNT; i++) await ch.sendMessage({ text: `c${i}` });
       }),
+      (async () => {
+        for (let i = 0; i < COUNT; i++) await mover.sendMessageToPeer({ text: `m${i}` }, peers[1]?.id ?? '');
+      })(),
+      (async () => {
+        for (let i = 0; i < COUNT; i++) await mch.sendMessage({ text: `m${i}` });
+      })(),
     ];
     const got = () => Object.values(peer).reduce((n, l) => n + l.length, 0) + Object.values(channel).reduce((n, l) => n + l.length, 0);
     await until(() => got() >= 25, 10_000, 'messages flowing');
     // The drop: the client comes back through the balancer, now to B.
     pool = [B.port];
+    const atCut = got();
     balancer.cut({ keepUpstream });
     await Promise.all(sending);
 
     const want = (prefix: string) => Array.from({ length: COUNT }, (_, i) => `${prefix}${i}`);
     await until(() => got() === COUNT * 5, 10_000, `all ${COUNT * 5} messages (got ${got()})`);
+    expect(atCut).toBeLessThan(COUNT * 5 - 20); // the drop fell mid-traffic
     for (const { id } of peers) expect(peer[id]).toEqual(want('p'));
     for (const { id } of talkers) expect(channel[id]).toEqual(want('c'));
+    await until(() => fromMover.peer.length === COUNT && fromMover.channel.length === COUNT, 5000, 'what the mover sent');
+    expect(fromMover).toEqual({ peer: want('m'), channel: want('m') });
 
     // Resumed, not logged in afresh: RECONNECTING then CONNECTED, no one saw it leave or join again.
     const seen = states.map((s) => s.args[0]);
