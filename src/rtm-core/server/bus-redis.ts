@@ -8,6 +8,13 @@
  *   - one cluster topic (`{prefix}all`) for channel events: every node delivers them to its own
  *     members of the channel, and recomputes member counts for them.
  *
+ * Session hand-over: a client that resumes through another node takes its session over from the
+ * node that hosts it (`takeOver`, `handOver`): the old node hands it off at once and forwards what
+ * still reaches it for the user for a while; the new node moves ownership in Redis with a
+ * compare-and-set, holds what arrives for the user until the session is registered, and replays the
+ * channel events neither node delivered (cluster batches are numbered per node; see
+ * bus-redis-handover). A dead or silent old node means a fresh login instead.
+ *
  * Messages to one topic are batched per event-loop turn into one PUBLISH. Order per sender holds:
  * one connection publishes, and Redis delivers a connection's messages in order.
  *
