@@ -524,7 +524,7 @@ export class RtmCore implements CoreServices, BusHost {
     this.clock.clearTimeout(session.silenceTimer);
     for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
     session.outlet?.close(4001, 'session resumed on another node');
-    this.options.observer.sessionEnded?.(session.appId, session.uid, 'moved');
+    this.options.observer.sessionMoved?.(session.appId, session.uid);
     return session.handOff();
   }
 
