@@ -212,6 +212,21 @@ describe('membership, sessions, subscriptions', () => {
     expect(await store.sessionsOf('n1')).toEqual([]);
   });
 
+  test('hand-over moves ownership and the index entry only from the owning sid, and never from a session taken as an orphan', async () => {
+    const other = new RedisStore(link, 'n2');
+    await store.claimSession(APP_ID, 'u', 'n1~s1');
+    expect(await other.moveSession(APP_ID, 'u', 'n1~old', 'n1', 'n2~s2')).toBe(false); // not the owner
+    expect(await other.moveSession(APP_ID, 'u', 'n1~s1', 'n1', 'n2~s2')).toBe(true);
+    expect(await store.ownerOf(APP_ID, 'u')).toBe('n2~s2');
+    expect([await store.sessionsOf('n1'), await store.sessionsOf('n2')]).toEqual([[], [[APP_ID, 'u', 'n2~s2']]]);
+    expect(await other.moveSession(APP_ID, 'u', 'n1~s1', 'n1', 'n2~s3')).toBe(false); // moved already
+    // Taken for clean-up first (its node was swept): the hand-over loses, nothing changes.
+    await store.claimSession(APP_ID, 'v', 'n1~s4');
+    expect(await store.takeOrphan('n1', APP_ID, 'v', 'n1~s4')).toEqual([]);
+    expect(await other.moveSession(APP_ID, 'v', 'n1~s4', 'n1', 'n2~s5')).toBe(false);
+    expect(await store.ownerOf(APP_ID, 'v')).toBe('n1~s4');
+  });
+
   test('subscriptions index both ways; dropping a subscriber removes it everywhere', async () => {
     await store.subscribe(APP_ID, 'w', ['a', 'b']);
     await store.subscribe(APP_ID, 'v', ['a']);
