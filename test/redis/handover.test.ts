@@ -97,7 +97,9 @@ describe.each([
     await Promise.all(sending);
 
     const want = (prefix: string) => Array.from({ length: COUNT }, (_, i) => `${prefix}${i}`);
-    await until(() => got() === COUNT * 5, 10_000, `all ${COUNT * 5} messages (got ${got()})`);
+    await until(() => got() === COUNT * 5, 10_000, 'all messages').catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify({ peer, channel, states: states.map((x) => x.args), members: memberEvents, atCut })}`);
+    });
     expect(atCut).toBeLessThan(COUNT * 5 - 20); // the drop fell mid-traffic
     for (const { id } of peers) expect(peer[id]).toEqual(want('p'));
     for (const { id } of talkers) expect(channel[id]).toEqual(want('c'));

@@ -305,7 +305,14 @@ export class RedisBus implements Bus {
   async deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number): Promise<Delivery> {
     if (this.local.localSession(appId, uid)) return this.local.deliverToUser(appId, uid, ev, ackTimeoutMs);
     const node = this.moved.ofUser(userKey(appId, uid))?.node ?? (await this.remoteNodeOf(appId, uid));
-    if (node === undefined) return 'absent';
+    if (node === undefined) {
+      if (!this.hereOrArriving(appId, uid)) return 'absent';
+      // Its session moved here while the owner was being looked up: as if the message had come over the bus.
+      const here = await new Promise((resolve) => {
+        this.handle({ k: 'deliver', a: appId, u: uid, ev: toWire(ev), id: this.expect(resolve, ackTimeoutMs + this.rpcMarginMs), from: this.nodeId, t: ackTimeoutMs });
+      });
+      return (here as Delivery | undefined) ?? 'unacked';
+    }
     const outcome = await this.request(node, (id) => ({ k: 'deliver', a: appId, u: uid, ev: toWire(ev), id, from: this.nodeId, t: ackTimeoutMs }), ackTimeoutMs + this.rpcMarginMs);
     return (outcome as Delivery | undefined) ?? 'unacked';
   }
@@ -316,9 +323,15 @@ export class RedisBus implements Bus {
     (moved ? Promise.resolve(moved.node) : this.remoteNodeOf(appId, uid)).then(
       (node) => {
         if (node !== undefined) this.send(`${this.link.prefix}node:${node}`, { k: 'push', a: appId, u: uid, ev: toWire(ev) });
+        else if (this.hereOrArriving(appId, uid)) this.handle({ k: 'push', a: appId, u: uid, ev: toWire(ev) });
       },
       () => undefined, // Redis away: counted by the link
     );
+  }
+
+  /** Is (appId, uid) hosted here, or being taken over here? */
+  private hereOrArriving(appId: string, uid: string): boolean {
+    return this.local.localSession(appId, uid) !== undefined || this.arriving.has(userKey(appId, uid));
   }
 
   publishToChannel(appId: string, channel: string, ev: EncodedEvent, exceptUid?: string): void {
