@@ -5,7 +5,8 @@
  * BENCHMARKS.md (replaced in place; `npm run bench` regenerates the rest of that file).
  *
  *   npm run bench:cluster                 the default steps
- *   npm run bench:cluster -- --quick      tiny steps (smoke)
+ *   npm run bench:cluster -- --quick      tiny steps (smoke; BENCHMARKS.md untouched)
+ *   … --benchmarks FILE                   write the section into FILE instead (a quick run too)
  *
  * p2p: pairs whose sender and receiver sit on different nodes (with three), each sender below the
  * SDK's own 180-per-3 s limit; latency is send → `hasPeerReceived: true`. Fan-out: one channel
@@ -13,6 +14,7 @@
  */
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import AgoraRTM, { type RtmChannel, type RtmClient } from '../src/rtm';
 import { Node, RedisServer } from '../test/redis/helpers';
@@ -21,6 +23,9 @@ import { APP_ID } from './gen/clients';
 
 const ROOT = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
+const benchmarksArg = process.argv.indexOf('--benchmarks');
+/** Where the "Several nodes" section goes: BENCHMARKS.md for a full run, nowhere for a quick one unless asked. */
+const BENCHMARKS = benchmarksArg > 0 ? path.resolve(process.argv[benchmarksArg + 1] ?? '') : quick ? undefined : path.join(ROOT, 'BENCHMARKS.md');
 const STEP_SEC = quick ? 2 : 5;
 const PER_SENDER = 50; // msg/s, below the SDK's 60/s
 const P2P_LOADS = quick ? [200] : [500, 1000, 2000];
@@ -106,13 +111,18 @@ async function fanout(urls: string[], perSec: number, tag: string): Promise<Row>
   return { nodes: urls.length, workload: 'fanout', offered: perSec * (FANOUT.members - 1), deliveredPerSec: Math.round(s.n / STEP_SEC), lost: expected - s.n, p50: s.p50, p99: s.p99 };
 }
 
-function markdown(rows: Row[], when: string): string {
+/** Load average (1 min) and cores: figures from a busy machine say so themselves. */
+function machine(): string {
+  return `${os.loadavg()[0]?.toFixed(1) ?? '?'} on ${os.cpus().length} cores`;
+}
+
+function markdown(rows: Row[], when: string, load: { before: string; after: string }): string {
   const line = (r: Row) => `| ${r.workload} | ${r.nodes} | ${r.offered} | ${r.deliveredPerSec} | ${r.lost} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`;
   return [
     '<!-- cluster:start (npm run bench:cluster) -->',
     '## Several nodes (Redis)',
     '',
-    `Run ${when} by \`npm run bench:cluster\`: one redis-server (AOF, appendfsync always) and 1 or 3 \`sig2rtm serve --redis\` processes on this machine, all clients in one generator process; ${STEP_SEC} s per step. p2p pairs have sender and receiver on different nodes (3 nodes); fan-out members are spread over the nodes (${FANOUT.members} members, one sender). Latency in ms: p2p send → hasPeerReceived, fan-out send → each delivery. On a machine this small every process competes for the same cores, so the 3-node figures show the cost of the Redis hop, not the scaling a cluster of machines gives.`,
+    `Run ${when} by \`npm run bench:cluster\`: one redis-server (AOF, appendfsync always) and 1 or 3 \`sig2rtm serve --redis\` processes on this machine, all clients in one generator process; ${STEP_SEC} s per step. p2p pairs have sender and receiver on different nodes (3 nodes); fan-out members are spread over the nodes (${FANOUT.members} members, one sender). Latency in ms: p2p send → hasPeerReceived, fan-out send → each delivery. On a machine this small every process competes for the same cores, so the 3-node figures show the cost of the Redis hop, not the scaling a cluster of machines gives. Machine load average at the start ${load.before}, at the end ${load.after}.`,
     '',
     '| workload | nodes | offered /s | delivered /s | lost | p50 ms | p99 ms |',
     '|---|---|---|---|---|---|---|',
@@ -122,6 +132,7 @@ function markdown(rows: Row[], when: string): string {
 }
 
 async function main(): Promise<void> {
+  const before = machine();
   const redis = await new RedisServer().start();
   const rows: Row[] = [];
   try {
@@ -141,10 +152,10 @@ async function main(): Promise<void> {
   const dir = path.join(ROOT, 'bench', 'results', ...(quick ? ['quick'] : []));
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `cluster-${when.slice(0, 10)}.json`), JSON.stringify({ when, stepSec: STEP_SEC, rows }, null, 2) + '\n');
-  if (quick) return;
-  const file = path.join(ROOT, 'BENCHMARKS.md');
+  if (BENCHMARKS === undefined) return;
+  const file = BENCHMARKS;
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const section = markdown(rows, when);
+  const section = markdown(rows, when, { before, after: machine() });
   const marked = /<!-- cluster:start[\s\S]*?<!-- cluster:end -->/;
   fs.writeFileSync(file, marked.test(old) ? old.replace(marked, section) : `${old.trimEnd()}\n\n${section}\n`);
 }

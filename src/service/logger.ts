@@ -29,6 +29,7 @@ export function loggingObserver(log: Logger): CoreObserver {
     rateLimited: (type) => log.debug({ type }, 'rate limited'),
     sessionOverflow: (appId, uid, why) => log.warn({ appId, uid, why }, 'slow consumer: session ended'),
     sessionEnded: (appId, uid, why) => log.info({ appId, uid, why }, 'session ended'),
+    sessionMoved: (appId, uid) => log.info({ appId, uid }, 'session moved to another node'),
     fault: (where, err, context) => log.error({ where, err, ...context }, 'fault contained'),
   };
 }

@@ -119,6 +119,15 @@ export class Node {
     await this.proc.exited;
   }
 
+  /** SIGSTOP / SIGCONT: a node that is alive but silent (its lease runs on until it expires). */
+  freeze(): void {
+    this.proc.child.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.proc.child.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     if (this.proc.child.exitCode !== null || this.proc.child.signalCode !== null) return;
     this.proc.child.kill('SIGTERM');
@@ -138,6 +147,7 @@ export class Node {
 export class Balancer {
   private server!: net.Server;
   private next = 0;
+  private readonly live = new Set<{ client: net.Socket; upstream: net.Socket; cut: boolean }>();
   port = 0;
 
   constructor(private readonly ports: () => number[]) {}
@@ -173,16 +183,37 @@ export class Balancer {
       client.pipe(upstream);
       upstream.pipe(client);
       client.resume();
+      const pair = { client, upstream, cut: false };
+      this.live.add(pair);
       const drop = () => {
         client.destroy();
+        if (pair.cut) return;
         upstream.destroy();
+        this.live.delete(pair);
       };
       client.on('error', drop).on('close', drop);
       upstream.on('error', drop).on('close', drop);
     });
   }
 
+  /**
+   * Cuts every connection through the balancer (the clients see a network drop). `keepUpstream`:
+   * the nodes are not told (their side stays open, as after a drop they have not noticed yet).
+   */
+  cut(options: { keepUpstream?: boolean } = {}): void {
+    for (const pair of [...this.live]) {
+      if (options.keepUpstream) {
+        pair.cut = true;
+        pair.upstream.unpipe(pair.client);
+        pair.upstream.resume(); // what the node still sends goes nowhere
+      } else this.live.delete(pair);
+      pair.client.destroy();
+    }
+  }
+
   async stop(): Promise<void> {
+    for (const pair of this.live) pair.upstream.destroy();
+    this.live.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -136,6 +136,46 @@ describe('attributes', () => {
   });
 });
 
+describe("'__proto__' and 'constructor' are keys and ids like any other", () => {
+  // Compared as entry lists, so that an inherited property can never pass for an own one.
+  const entries = (o: object) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1));
+  const odd = JSON.parse('{"__proto__":"p","constructor":"c","plain":"x"}') as Record<string, string>;
+  const limits = { count: 10, totalBytes: 1000 };
+
+  test('as attribute keys: user, account and channel attributes come back as own keys, on a plain prototype', async () => {
+    expect(await store.changeUserAttributes(APP_ID, 'u', { op: 'set', attrs: odd }, limits)).toBe('ok');
+    const user = await store.getUserAttributes(APP_ID, 'u');
+    expect(entries(user)).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['plain', 'x']]);
+    expect(Object.getPrototypeOf(user)).not.toBe('p');
+    expect(await store.changeUserAttributes(APP_ID, 'u', { op: 'del', keys: ['__proto__'] }, limits)).toBe('ok');
+    expect(entries(await store.getUserAttributes(APP_ID, 'u'))).toEqual([['constructor', 'c'], ['plain', 'x']]);
+
+    for (const [k, v] of Object.entries(odd)) expect(await store.setAccountAttribute(APP_ID, 'acc', k, v, 10)).toBe('ok');
+    expect(entries(await store.getAccountAttributes(APP_ID, 'acc'))).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['plain', 'x']]);
+
+    const stamp = { by: 'alice', ts: 5 };
+    const changed = await store.changeChannelAttributes(APP_ID, 'room', { op: 'set', attrs: odd }, stamp, limits);
+    const stored = await store.getChannelAttributes(APP_ID, 'room');
+    for (const got of [changed, stored]) {
+      expect(typeof got).toBe('object');
+      expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+      expect(entries(got as object).map(([k, v]) => [k, (v as { value: string }).value, (v as { lastUpdateUserId: string }).lastUpdateUserId])).toEqual([
+        ['__proto__', 'p', 'alice'],
+        ['constructor', 'c', 'alice'],
+        ['plain', 'x', 'alice'],
+      ]);
+    }
+  });
+
+  test('as uids and channels: online status and member counts', async () => {
+    await store.claimSession(APP_ID, '__proto__', 'n1~s1');
+    expect(entries(await store.onlineStatus(APP_ID, ['__proto__', 'constructor']))).toEqual([['__proto__', true], ['constructor', false]]);
+    await store.joinChannel(APP_ID, '__proto__', 'a');
+    await store.joinChannel(APP_ID, '__proto__', 'b');
+    expect(entries(await store.channelCounts(APP_ID, ['__proto__', 'constructor']))).toEqual([['__proto__', 2], ['constructor', 0]]);
+  });
+});
+
 describe('membership, sessions, subscriptions', () => {
   test('join / leave report counts and whether anything changed; member lists are capped (a random subset)', async () => {
     expect(await store.joinChannel(APP_ID, 'ch', 'a')).toEqual({ count: 1, added: true });
@@ -170,6 +210,21 @@ describe('membership, sessions, subscriptions', () => {
     await store.orphanDone('n1~s1');
     expect(await store.orphanBeingCleaned('n1~s1')).toBe(false);
     expect(await store.sessionsOf('n1')).toEqual([]);
+  });
+
+  test('hand-over moves ownership and the index entry only from the owning sid, and never from a session taken as an orphan', async () => {
+    const other = new RedisStore(link, 'n2');
+    await store.claimSession(APP_ID, 'u', 'n1~s1');
+    expect(await other.moveSession(APP_ID, 'u', 'n1~old', 'n1', 'n2~s2')).toBe(false); // not the owner
+    expect(await other.moveSession(APP_ID, 'u', 'n1~s1', 'n1', 'n2~s2')).toBe(true);
+    expect(await store.ownerOf(APP_ID, 'u')).toBe('n2~s2');
+    expect([await store.sessionsOf('n1'), await store.sessionsOf('n2')]).toEqual([[], [[APP_ID, 'u', 'n2~s2']]]);
+    expect(await other.moveSession(APP_ID, 'u', 'n1~s1', 'n1', 'n2~s3')).toBe(false); // moved already
+    // Taken for clean-up first (its node was swept): the hand-over loses, nothing changes.
+    await store.claimSession(APP_ID, 'v', 'n1~s4');
+    expect(await store.takeOrphan('n1', APP_ID, 'v', 'n1~s4')).toEqual([]);
+    expect(await other.moveSession(APP_ID, 'v', 'n1~s4', 'n1', 'n2~s5')).toBe(false);
+    expect(await store.ownerOf(APP_ID, 'v')).toBe('n1~s4');
   });
 
   test('subscriptions index both ways; dropping a subscriber removes it everywhere', async () => {

@@ -8,6 +8,13 @@
  *   - one cluster topic (`{prefix}all`) for channel events: every node delivers them to its own
  *     members of the channel, and recomputes member counts for them.
  *
+ * Session hand-over: a client that resumes through another node takes its session over from the
+ * node that hosts it (`takeOver`, `handOver`): the old node hands it off at once and forwards what
+ * still reaches it for the user for a while; the new node moves ownership in Redis with a
+ * compare-and-set, holds what arrives for the user until the session is registered, and replays the
+ * channel events neither node delivered (cluster batches are numbered per node; see
+ * bus-redis-handover). A dead or silent old node means a fresh login instead.
+ *
  * Messages to one topic are batched per event-loop turn into one PUBLISH. Order per sender holds:
  * one connection publishes, and Redis delivers a connection's messages in order.
  *
@@ -23,6 +30,9 @@ import { randomUUID } from 'node:crypto';
 import type { EncodedEvent } from '../protocol/codec';
 import type { KickReason } from '../protocol/frames';
 import { LocalBus, type Bus, type BusHost, type BusSnapshot, type Delivery } from './bus';
+import {
+  ChannelRecorder, MovedSessions, fromWire, stateFromWire, stateToWire, toWire, type ChannelEvent, type HandOffReply, type WireEvent,
+} from './bus-redis-handover';
 import type { Session } from './session';
 import type { RedisLink } from './state/redis-link';
 import type { RedisStore } from './state/redis';
@@ -36,20 +46,25 @@ export interface RedisBusOptions {
   endTimeoutMs?: number;
 }
 
-/** Wire form of an encoded event between nodes: RAW bytes as base64. */
-interface WireEvent {
-  j: string;
-  b?: string[];
-}
+/** A message for a session that moved is forwarded at most this many times (then it is dropped as for nobody). */
+const MAX_HOPS = 3;
+/** An unbounded wait for an acknowledgement, handed over to another node, is given up after this long. */
+const MAX_MOVED_WAIT_MS = 10 * 60_000;
 
+/** `h`: how many times the message was forwarded after its session (hand-over). */
 type NodeMessage =
-  | { k: 'push'; a: string; u: string; ev: WireEvent }
-  | { k: 'deliver'; a: string; u: string; ev: WireEvent; id: number; from: string; t: number }
+  | { k: 'push'; a: string; u: string; ev: WireEvent; h?: number }
+  | { k: 'deliver'; a: string; u: string; ev: WireEvent; id: number; from: string; t: number; h?: number }
   | { k: 'delivered'; id: number; r: Delivery }
-  | { k: 'end'; sid: string; reason: KickReason; id: number; from: string }
+  | { k: 'end'; sid: string; reason: KickReason; id: number; from: string; h?: number }
   | { k: 'ended'; id: number; found: boolean }
-  | { k: 'ch'; a: string; c: string; ev: WireEvent; x?: string }
+  | ({ k: 'ch' } & ChannelEvent)
   | { k: 'count'; a: string; c: string }
+  /** Session hand-over: `from` asks for `sid` of (a, u), to host it as `to`. */
+  | { k: 'handover'; a: string; u: string; sid: string; to: string; id: number; from: string }
+  | { k: 'handed'; id: number; r: HandOffReply }
+  /** The answer of a request that was still running when its session moved. */
+  | { k: 'answer'; sid: string; rid: number; res: string; h?: number }
   /** A channel's legacy built-in attributes changed: nodes read its settings again. */
   | { k: 'settings'; a: string; c: string };
 
@@ -57,6 +72,8 @@ interface Batch {
   /** The publishing node, so that a node skips its own cluster-wide messages. */
   o: string;
   m: NodeMessage[];
+  /** Cluster-topic batches only: the publisher's batch number (see bus-redis-handover). */
+  n?: number;
 }
 
 /** The node a sid was made by (`node~uuid`), or undefined for sids made elsewhere. */
@@ -93,6 +110,18 @@ export class RedisBus implements Bus {
   /** When each dead node was first seen dead by a sweep. */
   private readonly deadSince = new Map<string, number>();
 
+  // ---- session hand-over (see bus-redis-handover) ----
+  /** Cluster-topic batches published by this node, and the last one received from each other node. */
+  private allSent = 0;
+  private readonly allSeen = new Map<string, number>();
+  private readonly recorder = new ChannelRecorder();
+  /** Sessions being taken over here, by user: messages for them are held until it is done. */
+  private readonly arriving = new Map<string, { sid: string; held: NodeMessage[] }>();
+  /** Takeovers running here, by the sid taken over: a second resume of it at once joins the first. */
+  private readonly takingOver = new Map<string, Promise<Session | undefined>>();
+  /** Sessions that moved from here to another node: late messages follow them. */
+  private readonly moved: MovedSessions;
+
   constructor(
     private readonly link: RedisLink,
     private readonly store: RedisStore,
@@ -104,6 +133,7 @@ export class RedisBus implements Bus {
     this.endTimeoutMs = options.endTimeoutMs ?? 3000;
     this.inbox = `${link.prefix}node:${this.nodeId}`;
     this.all = `${link.prefix}all`;
+    this.moved = new MovedSessions(Math.max(this.leaseMs, this.endTimeoutMs * 2));
   }
 
   /** A fresh node id. */
@@ -276,25 +306,42 @@ export class RedisBus implements Bus {
 
   async deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number): Promise<Delivery> {
     if (this.local.localSession(appId, uid)) return this.local.deliverToUser(appId, uid, ev, ackTimeoutMs);
-    const node = await this.remoteNodeOf(appId, uid);
-    if (node === undefined) return 'absent';
+    const node = this.moved.ofUser(userKey(appId, uid))?.node ?? (await this.remoteNodeOf(appId, uid));
+    if (node === undefined) {
+      if (!this.hereOrArriving(appId, uid)) return 'absent';
+      // Its session moved here while the owner was being looked up: as if the message had come over the bus.
+      const here = await new Promise((resolve) => {
+        this.handle({ k: 'deliver', a: appId, u: uid, ev: toWire(ev), id: this.expect(resolve, ackTimeoutMs + this.rpcMarginMs), from: this.nodeId, t: ackTimeoutMs });
+      });
+      return (here as Delivery | undefined) ?? 'unacked';
+    }
     const outcome = await this.request(node, (id) => ({ k: 'deliver', a: appId, u: uid, ev: toWire(ev), id, from: this.nodeId, t: ackTimeoutMs }), ackTimeoutMs + this.rpcMarginMs);
     return (outcome as Delivery | undefined) ?? 'unacked';
   }
 
   pushToUser(appId: string, uid: string, ev: EncodedEvent): void {
     if (this.local.localSession(appId, uid)) return this.local.pushToUser(appId, uid, ev);
-    this.remoteNodeOf(appId, uid).then(
+    const moved = this.moved.ofUser(userKey(appId, uid));
+    (moved ? Promise.resolve(moved.node) : this.remoteNodeOf(appId, uid)).then(
       (node) => {
         if (node !== undefined) this.send(`${this.link.prefix}node:${node}`, { k: 'push', a: appId, u: uid, ev: toWire(ev) });
+        else if (this.hereOrArriving(appId, uid)) this.handle({ k: 'push', a: appId, u: uid, ev: toWire(ev) });
       },
       () => undefined, // Redis away: counted by the link
     );
   }
 
+  /** Is (appId, uid) hosted here, or being taken over here? */
+  private hereOrArriving(appId: string, uid: string): boolean {
+    return this.local.localSession(appId, uid) !== undefined || this.arriving.has(userKey(appId, uid));
+  }
+
   publishToChannel(appId: string, channel: string, ev: EncodedEvent, exceptUid?: string): void {
     this.local.publishToChannel(appId, channel, ev, exceptUid);
-    this.send(this.all, { k: 'ch', a: appId, c: channel, ev: toWire(ev), ...(exceptUid === undefined ? {} : { x: exceptUid }) });
+    const msg: ChannelEvent = { a: appId, c: channel, ev: toWire(ev), ...(exceptUid === undefined ? {} : { x: exceptUid }) };
+    // Queued for the next cluster batch, which will be number allSent + 1.
+    this.recorder.record(this.nodeId, this.allSent + 1, msg);
+    this.send(this.all, { k: 'ch', ...msg });
   }
 
   publishToLocalMembers(appId: string, channel: string, ev: EncodedEvent): void {
@@ -365,23 +412,157 @@ export class RedisBus implements Bus {
     return (await this.request(node, (id) => ({ k: 'end', sid, reason: 'BANNED_BY_SERVER', id, from: this.nodeId }), this.endTimeoutMs)) === true;
   }
 
+  // ---- session hand-over between live nodes ---------------------------------------------------------
+
+  /**
+   * The client of session `sid`, hosted by another node, resumes here. This node asks that node for
+   * the session; the old node hands it off at once (its socket there closes, no kick) with its
+   * unacknowledged events, sequence numbers, channels, subscriptions and remembered requests, and
+   * from then on forwards whatever still reaches it for the user. This node moves the ownership in
+   * Redis (only while the old sid still owns the user and no sweep took it), registers the session,
+   * and pushes the channel events neither node had delivered to it (see bus-redis-handover).
+   * Messages for the user that arrive meanwhile are held and handled once it is done.
+   *
+   * Undefined (the caller logs in afresh, restoring channels as after any lost session) when the
+   * old node is dead, does not answer within `endTimeoutMs`, or no longer has the session.
+   */
+  takeOver(appId: string, uid: string, sid: string, make: (sid: string) => Session, arrived: (session: Session) => void): Promise<Session | undefined> {
+    const running = this.takingOver.get(sid);
+    // A second resume of the same session at once: it gets the session too, and the later attach wins.
+    if (running) return running.then((session) => (session && !session.ended ? (arrived(session), session) : undefined));
+    const taking = this.moveHere(appId, uid, sid, make, arrived).finally(() => this.takingOver.delete(sid));
+    this.takingOver.set(sid, taking);
+    return taking;
+  }
+
+  private async moveHere(appId: string, uid: string, sid: string, make: (sid: string) => Session, arrived: (session: Session) => void): Promise<Session | undefined> {
+    const user = userKey(appId, uid);
+    if (this.arriving.has(user) || this.closed) return undefined;
+    // What this node published so far goes out before the request, so that the old node has seen it.
+    this.flush();
+    const mark = this.recorder.begin();
+    const arrival = { sid: '', held: [] as NodeMessage[] };
+    this.arriving.set(user, arrival);
+    let session: Session | undefined;
+    try {
+      let from = nodeOfSid(sid);
+      // A session that was here once and moved on (a resume that arrived late): follow it.
+      const left = from === this.nodeId ? this.moved.ofSid(sid) : undefined;
+      if (left) ({ sid, node: from } = left);
+      for (let hop = 0; hop < MAX_HOPS && from !== undefined && from !== this.nodeId && !this.dead.has(from); hop++) {
+        const node = from;
+        const to = this.newSessionId();
+        arrival.sid = to;
+        const stop = { done: false };
+        const reply = (await Promise.race([
+          this.request(node, (id) => ({ k: 'handover', a: appId, u: uid, sid, to, id, from: this.nodeId }), this.endTimeoutMs),
+          this.leaseLost(node, stop),
+        ])) as HandOffReply | undefined;
+        stop.done = true;
+        if (reply === undefined) {
+          // Dead or silent: the fresh login that follows cleans its session up from here without asking it again.
+          this.dead.add(node);
+          break;
+        }
+        if ('none' in reply) break;
+        if ('moved' in reply) {
+          sid = reply.moved;
+          from = nodeOfSid(sid);
+          continue;
+        }
+        if (await this.store.moveSession(appId, uid, sid, node, to).catch(() => false)) {
+          session = make(to);
+          session.adopt(stateFromWire(reply.state));
+          this.local.register(session);
+          for (const ch of session.channels) this.local.addMember(session, ch);
+          this.recorder.replay(session, mark, reply.seen);
+          arrived(session);
+        }
+        // Senders on the old node waiting for acknowledgements hear from here.
+        for (const w of reply.waits) {
+          const outcome = session ? session.waitForAck(w.seq, w.ms ?? Infinity) : Promise.resolve('unacked' as const);
+          void outcome.then((r) => this.reply(node, { k: 'delivered', id: w.id, r }));
+        }
+        break;
+      }
+    } finally {
+      this.arriving.delete(user);
+      this.recorder.end();
+      for (const msg of arrival.held) this.handle(msg);
+    }
+    return session;
+  }
+
+  /** Another node takes over a session hosted here (its client resumed there). */
+  private handOver(msg: Extract<NodeMessage, { k: 'handover' }>): void {
+    const answer = (r: HandOffReply) => this.reply(msg.from, { k: 'handed', id: msg.id, r });
+    const session = this.local.sessionById(msg.sid);
+    if (!session || session.ended || session.appId !== msg.a || session.uid !== msg.u || !this.host) {
+      if (this.holdOrForward(msg, undefined, msg.sid)) return;
+      return answer({ none: true });
+    }
+    const { state, waiters } = this.host.handOff(session);
+    this.local.unregister(session);
+    // Everything this node published for the session's channels goes out before the answer.
+    this.flush();
+    const seen = Object.fromEntries([...this.allSeen, [this.nodeId, this.allSent]]);
+    const to = { sid: msg.to, node: nodeOfSid(msg.to) ?? msg.from };
+    this.moved.add(userKey(msg.a, msg.u), msg.sid, to);
+    session.forwardAnswers = (rid, res) => this.send(`${this.link.prefix}node:${to.node}`, { k: 'answer', sid: to.sid, rid, res });
+    const waits = waiters.map((w) => {
+      const finite = Number.isFinite(w.msLeft);
+      const id = this.expect((r) => w.resolve(r === 'acked' ? 'acked' : 'unacked'), (finite ? w.msLeft : MAX_MOVED_WAIT_MS) + this.rpcMarginMs);
+      return { seq: w.seq, id, ms: finite ? w.msLeft : null };
+    });
+    answer({ state: stateToWire(state), waits, seen });
+  }
+
+  /**
+   * A message for a session not hosted here: held while it is being taken over here, forwarded
+   * (or, for a hand-over request, answered with where it went) when it moved from here. False when
+   * neither: it is handled as for nobody.
+   */
+  private holdOrForward(msg: Extract<NodeMessage, { k: 'push' | 'deliver' | 'end' | 'answer' | 'handover' }>, user: string | undefined, sid: string | undefined): boolean {
+    const arrival = user !== undefined ? this.arriving.get(user) : [...this.arriving.values()].find((a) => a.sid === sid);
+    if (arrival) {
+      arrival.held.push(msg);
+      return true;
+    }
+    const moved = user !== undefined ? this.moved.ofUser(user) : sid !== undefined ? this.moved.ofSid(sid) : undefined;
+    if (!moved) return false;
+    if (msg.k === 'handover') {
+      this.reply(msg.from, { k: 'handed', id: msg.id, r: { moved: moved.sid } });
+      return true;
+    }
+    const hops = msg.h ?? 0;
+    if (hops >= MAX_HOPS) return false;
+    this.send(`${this.link.prefix}node:${moved.node}`, { ...msg, h: hops + 1, ...(sid === undefined ? {} : { sid: moved.sid }) });
+    return true;
+  }
+
   // ---- wire -----------------------------------------------------------------------------------------
 
   private request(node: string, make: (id: number) => NodeMessage, timeoutMs: number): Promise<unknown> {
-    const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        resolve(undefined);
-      }, timeoutMs);
-      timer.unref();
-      this.waiting.set(id, (value) => {
-        clearTimeout(timer);
-        this.waiting.delete(id);
-        resolve(value);
-      });
+      const id = this.expect(resolve, timeoutMs);
       this.send(`${this.link.prefix}node:${node}`, make(id));
     });
+  }
+
+  /** An id for a reply, settled with the reply's value or with undefined after `timeoutMs`. */
+  private expect(settle: (value: unknown) => void, timeoutMs: number): number {
+    const id = this.nextId++;
+    const timer = setTimeout(() => {
+      this.waiting.delete(id);
+      settle(undefined);
+    }, timeoutMs);
+    timer.unref();
+    this.waiting.set(id, (value) => {
+      clearTimeout(timer);
+      this.waiting.delete(id);
+      settle(value);
+    });
+    return id;
   }
 
   private reply(node: string, msg: NodeMessage): void {
@@ -406,7 +587,7 @@ export class RedisBus implements Bus {
     const batches = this.outgoing;
     this.outgoing = new Map();
     for (const [topic, m] of batches) {
-      const payload = JSON.stringify({ o: this.nodeId, m } satisfies Batch);
+      const payload = JSON.stringify((topic === this.all ? { o: this.nodeId, m, n: ++this.allSent } : { o: this.nodeId, m }) satisfies Batch);
       this.link.cmd.publish(topic, payload).then(
         () => (this.link.published += m.length),
         () => (this.link.publishFailures += m.length),
@@ -421,7 +602,13 @@ export class RedisBus implements Bus {
     } catch {
       return;
     }
-    if (topic === this.all && batch.o === this.nodeId) return;
+    if (topic === this.all) {
+      if (batch.o === this.nodeId) return;
+      if (batch.n !== undefined) {
+        this.allSeen.set(batch.o, batch.n);
+        if (this.recorder.active) for (const msg of batch.m) if (msg.k === 'ch') this.recorder.record(batch.o, batch.n, msg);
+      }
+    }
     this.link.received += batch.m.length;
     for (const msg of batch.m) this.handle(msg);
   }
@@ -429,15 +616,28 @@ export class RedisBus implements Bus {
   private handle(msg: NodeMessage): void {
     switch (msg.k) {
       case 'push':
+        if (!this.local.localSession(msg.a, msg.u) && this.holdOrForward(msg, userKey(msg.a, msg.u), undefined)) return;
         return this.local.pushToUser(msg.a, msg.u, fromWire(msg.ev));
       case 'deliver':
+        if (!this.local.localSession(msg.a, msg.u) && this.holdOrForward(msg, userKey(msg.a, msg.u), undefined)) return;
         void this.local.deliverToUser(msg.a, msg.u, fromWire(msg.ev), msg.t).then((r) => this.reply(msg.from, { k: 'delivered', id: msg.id, r }));
         return;
       case 'end': {
         const session = this.local.sessionById(msg.sid);
         const found = session !== undefined && !session.ended;
+        if (!found && this.holdOrForward(msg, undefined, msg.sid)) return;
         const done = () => this.reply(msg.from, { k: 'ended', id: msg.id, found });
         Promise.resolve(found ? this.host?.endLocalSession(session, msg.reason) : undefined).then(done, done);
+        return;
+      }
+      case 'handover':
+        return this.handOver(msg);
+      case 'handed':
+        return this.waiting.get(msg.id)?.(msg.r);
+      case 'answer': {
+        const session = this.local.sessionById(msg.sid);
+        if (session) session.finish(msg.rid, msg.res);
+        else this.holdOrForward(msg, undefined, msg.sid);
         return;
       }
       case 'delivered':
@@ -455,11 +655,7 @@ export class RedisBus implements Bus {
   }
 }
 
-function toWire(ev: EncodedEvent): WireEvent {
-  return ev.bins.length === 0 ? { j: ev.json } : { j: ev.json, b: ev.bins.map((b) => Buffer.from(b).toString('base64')) };
-}
-
-function fromWire(w: WireEvent): EncodedEvent {
-  return { json: w.j, bins: (w.b ?? []).map((b) => new Uint8Array(Buffer.from(b, 'base64'))) };
+function userKey(appId: string, uid: string): string {
+  return `${appId}\u0000${uid}`;
 }
 

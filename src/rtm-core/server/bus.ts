@@ -68,6 +68,14 @@ export interface Bus {
   memberCountChanged?(appId: string, channel: string): void;
   /** A channel's legacy built-in attributes changed here (extension legacy/1): other nodes read them again. */
   channelSettingsChanged?(appId: string, channel: string): void;
+  /**
+   * Session hand-over: the session `sid` of (appId, uid) lives on another (live) node, whose client
+   * resumes here. Moves it here (a session from `make`, registered, holding every unacknowledged
+   * event), calls `arrived` with it (before anything held for it meanwhile is delivered: the caller
+   * attaches the client there) and resolves with it; undefined when it cannot (that node is gone,
+   * silent, or does not have it): the caller then logs in afresh.
+   */
+  takeOver?(appId: string, uid: string, sid: string, make: (sid: string) => Session, arrived: (session: Session) => void): Promise<Session | undefined>;
 }
 
 /** What a bus spanning several nodes needs from the core of its own node. */
@@ -79,6 +87,8 @@ export interface BusHost {
    * attributes; with 'offline', releases the user (OFFLINE to subscribers) unless someone else owns it now.
    */
   endOrphanedSession(appId: string, uid: string, sid: string, channels: readonly string[], why: 'offline' | 'replaced'): Promise<void>;
+  /** A session hosted here moves to another node: stops its timers and socket here and gives up its state. */
+  handOff(session: Session): ReturnType<Session['handOff']>;
   /** Another node changed a channel's member count: recompute it for this node's members. */
   remoteMemberCountChanged(appId: string, channel: string): void;
   /** Another node changed a channel's legacy built-in attributes: forget this node's copy of its settings. */

@@ -173,18 +173,28 @@ export class RtmCore implements CoreServices, BusHost {
     }
     const expiresAt = verdict.expiresAt === undefined ? undefined : verdict.expiresAt * 1000;
 
-    const resumable = req.resume ? this.bus.sessionById(req.resume.sid) : undefined;
-    if (resumable && req.resume && !resumable.ended && resumable.appId === req.appId && resumable.uid === req.uid) {
-      const previous = resumable.outlet;
-      if (previous && previous !== conn) previous.close(4001, 'session resumed on another connection');
-      conn.session = resumable;
-      conn.loggedIn();
-      this.reply(conn, req.rid, { sid: resumable.sid, resumed: true, hb: this.options.timings.heartbeatMs, now });
-      observer.login?.('resumed', req.appId, req.uid, conn.id);
-      resumable.attach(conn, req.resume.ack, now);
-      this.touch(resumable);
-      this.armTokenTimers(resumable, expiresAt);
+    const resume = req.resume;
+    const resumable = resume ? this.bus.sessionById(resume.sid) : undefined;
+    if (resumable && resume && !resumable.ended && resumable.appId === req.appId && resumable.uid === req.uid) {
+      this.resumeOn(conn, resumable, req.rid, resume.ack, expiresAt);
       return;
+    }
+    if (resume && !resumable && this.bus.takeOver) {
+      // The session lives on another node (the client moved there after a drop): hand-over, else a fresh login below.
+      conn.loggingIn = true;
+      let moved: Session | undefined;
+      try {
+        moved = await this.bus.takeOver(req.appId, req.uid, resume.sid, (sid) => this.newSession(sid, req.appId, req.uid), (session) => {
+          // Called once the session is registered here, before what was held for it meanwhile is delivered.
+          this.armSilence(session);
+          if (!conn.closedByPeer) this.resumeOn(conn, session, req.rid, resume.ack, expiresAt);
+          // Closed meanwhile: the session stays here detached, for the client's next resume (or its timeout).
+          else this.armTokenTimers(session, expiresAt);
+        });
+      } finally {
+        conn.loggingIn = false;
+      }
+      if (moved) return;
     }
 
     conn.loggingIn = true;
@@ -205,15 +215,7 @@ export class RtmCore implements CoreServices, BusHost {
         await this.store.releaseSession(req.appId, req.uid, sid);
         return;
       }
-      const b = this.options.bounds;
-      const session = new Session(sid, req.appId, req.uid, this.clock.now(), this.options.rates, this.clock, {
-        pendingMessages: b.sessionPendingMessages,
-        pendingBytes: b.sessionPendingBytes,
-        socketBufferedBytes: b.socketBufferedBytes,
-        rememberedAnswers: b.rememberedAnswers,
-      });
-      session.onOverflow = (why) => this.overflow(session, why);
-      session.keeper = this.offlineKeeper(req.appId, req.uid);
+      const session = this.newSession(sid, req.appId, req.uid);
       this.bus.register(session);
       conn.session = session;
       conn.loggedIn();
@@ -234,6 +236,33 @@ export class RtmCore implements CoreServices, BusHost {
     } finally {
       conn.loggingIn = false;
     }
+  }
+
+  /** Attaches a resuming client's connection to its session and replays what it has not acknowledged. */
+  private resumeOn(conn: Connection, session: Session, rid: number, ack: number, expiresAt: number | undefined): void {
+    const previous = session.outlet;
+    if (previous && previous !== conn) previous.close(4001, 'session resumed on another connection');
+    const now = this.clock.now();
+    conn.session = session;
+    conn.loggedIn();
+    this.reply(conn, rid, { sid: session.sid, resumed: true, hb: this.options.timings.heartbeatMs, now });
+    this.options.observer.login?.('resumed', session.appId, session.uid, conn.id);
+    session.attach(conn, ack, now);
+    this.touch(session);
+    this.armTokenTimers(session, expiresAt);
+  }
+
+  private newSession(sid: string, appId: string, uid: string): Session {
+    const b = this.options.bounds;
+    const session = new Session(sid, appId, uid, this.clock.now(), this.options.rates, this.clock, {
+      pendingMessages: b.sessionPendingMessages,
+      pendingBytes: b.sessionPendingBytes,
+      socketBufferedBytes: b.socketBufferedBytes,
+      rememberedAnswers: b.rememberedAnswers,
+    });
+    session.onOverflow = (why) => this.overflow(session, why);
+    session.keeper = this.offlineKeeper(appId, uid);
+    return session;
   }
 
   /**
@@ -572,6 +601,18 @@ export class RtmCore implements CoreServices, BusHost {
     const orphan = new Session(sid, appId, uid, this.clock.now(), this.options.rates, this.clock);
     for (const ch of channels) orphan.channels.add(ch);
     await this.endSession(orphan, why);
+  }
+
+  /**
+   * A session of this node moves to another (its client resumed there): its timers stop, its socket
+   * here closes (no kick: the client is already elsewhere), and its state leaves with it.
+   */
+  handOff(session: Session): ReturnType<Session['handOff']> {
+    this.clock.clearTimeout(session.silenceTimer);
+    for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
+    session.outlet?.close(4001, 'session resumed on another node');
+    this.options.observer.sessionMoved?.(session.appId, session.uid);
+    return session.handOff();
   }
 
   remoteMemberCountChanged(appId: string, channel: string): void {

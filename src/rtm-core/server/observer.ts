@@ -49,6 +49,8 @@ export interface CoreObserver {
   message?(m: AcceptedMessage): void;
   /** A session ended. */
   sessionEnded?(appId: string, uid: string, why: string): void;
+  /** A session hosted here moved to another node (its client resumed there): it goes on, elsewhere. */
+  sessionMoved?(appId: string, uid: string): void;
   /**
    * Something failed that no client caused on purpose (a store error, a bug): it was contained —
    * the request concerned got an error, the process goes on. `where` names the place (for a metric

@@ -62,6 +62,31 @@ interface AckWaiter {
   resolve: (outcome: 'acked' | 'unacked') => void;
 }
 
+/**
+ * What moves with a session to another node (session hand-over between live nodes): its sequence
+ * numbers, unacknowledged events, channels, subscriptions and remembered requests. Not its socket,
+ * timers or rate windows (the new node starts those afresh).
+ */
+export interface SessionState {
+  seq: number;
+  acked: number;
+  outbox: { seq: number; ev: EncodedEvent; offline?: OfflineMessage }[];
+  channels: string[];
+  subscriptions: string[];
+  presence: Session['presence'];
+  /** rid, fingerprint, answer (undefined: still running where the session was; its answer follows). */
+  requests: [number, string, string | undefined][];
+  releasedBelow: number;
+}
+
+/** A sender waiting for an acknowledgement, taken out of a session that moves: whoever hosts it next settles it. */
+export interface MovedWaiter {
+  seq: number;
+  /** Left of its wait, ms (Infinity: as long as the session lives). */
+  msLeft: number;
+  resolve: (outcome: 'acked' | 'unacked') => void;
+}
+
 /** What `begin` makes of a request id. */
 export type RequestStart = 'new' | 'answered' | 'running' | 'reused';
 
@@ -88,6 +113,11 @@ export class Session {
   private pendingBytes = 0;
   /** Set by the core when the store can keep durable copies of offline-flagged messages. */
   keeper: OfflineKeeper | undefined;
+  /**
+   * Set once the session moved to another node (`handOff`): answers of requests still running here
+   * go there instead of to a socket.
+   */
+  forwardAnswers: ((rid: number, encodedResponse: string) => void) | undefined;
   /** Set once a bound was passed; the core ends the session. */
   overflowed = false;
   /** Called (once) when a bound is passed. */
@@ -317,6 +347,7 @@ export class Session {
   }
 
   finish(rid: number, encodedResponse: string): void {
+    if (this.forwardAnswers) return this.forwardAnswers(rid, encodedResponse);
     const seen = this.requests?.get(rid);
     if (seen) seen.answer = encodedResponse;
     this.send(encodedResponse);
@@ -357,10 +388,55 @@ export class Session {
     }
   }
 
+  // ---- hand-over between nodes ----------------------------------------------------------------
+
+  /**
+   * Takes everything that moves to another node out of this session (which stays behind, empty and
+   * detached, only to forward the answers of requests still running: see `forwardAnswers`). The
+   * waiting senders are handed over unsettled.
+   */
+  handOff(): { state: SessionState; waiters: MovedWaiter[] } {
+    const now = this.clock.now();
+    const waiters = this.waiters.slice(this.waitersHead).map((w) => ({ seq: w.seq, msLeft: Math.max(0, w.deadline - now), resolve: w.resolve }));
+    const state: SessionState = {
+      seq: this.seq,
+      acked: this.ackedUpTo,
+      outbox: this.outbox.slice(this.outboxHead).map((p) => (p.offline ? { seq: p.seq, ev: p.ev, offline: p.offline } : { seq: p.seq, ev: p.ev })),
+      channels: [...this.channels],
+      subscriptions: [...this.subscriptions],
+      presence: this.presence,
+      requests: [...(this.requests ?? [])].map(([rid, r]) => [rid, r.fp, r.answer]),
+      releasedBelow: this.releasedBelow,
+    };
+    this.waiters = [];
+    this.clear();
+    return { state, waiters };
+  }
+
+  /** Takes over the state of a session handed off by another node (a fresh session, before it is registered). */
+  adopt(state: SessionState): void {
+    this.seq = state.seq;
+    this.ackedUpTo = state.acked;
+    this.outbox = state.outbox.map((p) => ({ ...p, bytes: p.ev.json.length + p.ev.bins.reduce((n, b) => n + b.length, 0) }));
+    this.outboxHead = 0;
+    this.pendingBytes = this.outbox.reduce((n, p) => n + p.bytes, 0);
+    for (const ch of state.channels) this.channels.add(ch);
+    for (const u of state.subscriptions) this.subscriptions.add(u);
+    this.presence = state.presence;
+    if (state.requests.length > 0) this.requests = new Map(state.requests.map(([rid, fp, answer]) => [rid, { fp, answer }]));
+    this.order = state.requests.map(([rid]) => rid).sort((a, b) => a - b);
+    this.releasedBelow = state.releasedBelow;
+  }
+
   /** Ends the session: every waiting sender hears "not received". */
   end(): void {
     this.ended = true;
     for (let i = this.waitersHead; i < this.waiters.length; i++) (this.waiters[i] as AckWaiter).resolve('unacked');
+    this.clear();
+  }
+
+  /** Drops what the session holds: waiters (settled by the caller), outbox, socket, remembered answers. */
+  private clear(): void {
     this.waiters = [];
     this.waitersHead = 0;
     this.clock.clearTimeout(this.waitTimer);

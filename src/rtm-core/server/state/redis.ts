@@ -48,6 +48,19 @@ return 0`,
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
 return redis.call('SMEMBERS', KEYS[2])`,
   },
+  /**
+   * Session hand-over. KEYS: sessions hash, old node's index, new node's index. ARGV: uid, old sid,
+   * new sid, old index entry, new index entry. Moves ownership and the index entry only while the
+   * old sid still owns the user and nobody has taken it as an orphan meanwhile.
+   */
+  move: {
+    keys: 3,
+    lua: `if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if redis.call('SREM', KEYS[2], ARGV[4]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[5])
+return 1`,
+  },
   /** KEYS: subs of the subscriber. ARGV: key prefix of target sets, subscriber. */
   dropSubs: {
     keys: 1,
@@ -168,16 +181,24 @@ export class RedisStore implements StateStore {
   }
 
   async onlineStatus(appId: string, uids: readonly string[]): Promise<Record<string, boolean>> {
-    const out: Record<string, boolean> = {};
-    if (uids.length === 0) return out;
+    if (uids.length === 0) return {};
     const sids = await this.link.run((r) => r.hmget(this.sessionsKey(appId), ...uids));
-    uids.forEach((uid, i) => (out[uid] = sids[i] != null));
-    return out;
+    // fromEntries, not `out[uid] = …`: '__proto__' and 'constructor' are ids like any other.
+    return Object.fromEntries(uids.map((uid, i) => [uid, sids[i] != null]));
   }
 
   /** The sid of the session that owns (appId, uid) now, wherever it is hosted. */
   async ownerOf(appId: string, uid: string): Promise<string | undefined> {
     return (await this.link.run((r) => r.hget(this.sessionsKey(appId), uid))) ?? undefined;
+  }
+
+  /**
+   * Session hand-over: `sid` of (appId, uid), hosted by `from`, becomes `newSid` hosted here. False
+   * (nothing changed) when `sid` no longer owns the user or is being cleaned up as an orphan.
+   */
+  async moveSession(appId: string, uid: string, sid: string, from: string, newSid: string): Promise<boolean> {
+    const moved = await this.script('move', this.sessionsKey(appId), this.nodeIndexKey(from), this.nodeIndexKey(this.nodeId), uid, sid, newSid, indexEntry(appId, uid, sid), indexEntry(appId, uid, newSid));
+    return moved === 1;
   }
 
   /** Removes a session that ended here from this node's index. */
@@ -235,13 +256,11 @@ export class RedisStore implements StateStore {
   }
 
   async channelCounts(appId: string, channels: readonly string[]): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    if (channels.length === 0) return out;
+    if (channels.length === 0) return {};
     const pipe = this.link.cmd.pipeline();
     for (const ch of channels) pipe.scard(this.members(appId, ch));
     const res = await this.link.run(() => pipe.exec());
-    channels.forEach((ch, i) => (out[ch] = execValue(res, i) as number));
-    return out;
+    return Object.fromEntries(channels.map((ch, i) => [ch, execValue(res, i) as number]));
   }
 
   // ---- subscriptions ------------------------------------------------------------------------------
@@ -316,7 +335,7 @@ export class RedisStore implements StateStore {
   }
 
   async getUserAttributes(appId: string, uid: string): Promise<Record<string, string>> {
-    return this.link.run((r) => r.hgetall(this.userAttrs(appId, uid)));
+    return this.hash(this.userAttrs(appId, uid));
   }
 
   async clearUserAttributes(appId: string, uid: string): Promise<void> {
@@ -328,7 +347,7 @@ export class RedisStore implements StateStore {
   }
 
   async getAccountAttributes(appId: string, account: string): Promise<Record<string, string>> {
-    return this.link.run((r) => r.hgetall(this.accountAttrs(appId, account)));
+    return this.hash(this.accountAttrs(appId, account));
   }
 
   async changeChannelAttributes(
@@ -344,10 +363,9 @@ export class RedisStore implements StateStore {
   }
 
   async getChannelAttributes(appId: string, channel: string): Promise<Record<string, ChannelAttributeValue>> {
-    const res = await this.link.run((r) => r.multi().hgetall(this.channelAttrs(appId, channel)).hgetall(this.channelStamps(appId, channel)).exec());
-    const values = execValue(res, 0) as Record<string, string>;
-    const stamps = execValue(res, 1) as Record<string, string>;
-    return joinStamps(Object.entries(values).flat(), Object.entries(stamps).flat());
+    // Flat HGETALL replies: the only object built from them is ours, with own keys only ('__proto__' included).
+    const res = await this.link.run((r) => r.multi().call('HGETALL', this.channelAttrs(appId, channel)).call('HGETALL', this.channelStamps(appId, channel)).exec());
+    return joinStamps(execValue(res, 0) as string[], execValue(res, 1) as string[]);
   }
 
   async clearChannelAttributesIfEmpty(appId: string, channel: string): Promise<boolean> {
@@ -360,6 +378,14 @@ export class RedisStore implements StateStore {
       `${appId}\u0000${channel}`,
     );
     return res === 1;
+  }
+
+  /** A hash as an object with own keys only ('__proto__' is a key like any other). */
+  private async hash(key: string): Promise<Record<string, string>> {
+    const flat = (await this.link.run((r) => r.call('HGETALL', key))) as string[];
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i] as string, flat[i + 1] as string]);
+    return Object.fromEntries(pairs);
   }
 
   /** The link belongs to whoever made it (the service closes it after the bus). */
@@ -379,23 +405,24 @@ function execValue(res: [Error | null, unknown][] | null, i: number): unknown {
 function joinStamps(values: string[], stamps: string[]): Record<string, ChannelAttributeValue> {
   const stampOf = new Map<string, string>();
   for (let i = 0; i < stamps.length; i += 2) stampOf.set(stamps[i] as string, stamps[i + 1] as string);
-  const out: Record<string, ChannelAttributeValue> = {};
+  const out: [string, ChannelAttributeValue][] = [];
   for (let i = 0; i < values.length; i += 2) {
     const key = values[i] as string;
     const stamp = stampOf.get(key) ?? '0\u0000';
     const cut = stamp.indexOf('\u0000');
-    out[key] = { value: values[i + 1] as string, lastUpdateUserId: stamp.slice(cut + 1), lastUpdateTs: Number(stamp.slice(0, cut)) };
+    out.push([key, { value: values[i + 1] as string, lastUpdateUserId: stamp.slice(cut + 1), lastUpdateTs: Number(stamp.slice(0, cut)) }]);
   }
-  return out;
+  // fromEntries, not `out[key] = …`: a key named '__proto__' would set the prototype instead.
+  return Object.fromEntries(out);
 }
 
-/** Offline messages as JSON; RAW bytes as base64. */
-function encodeOffline(m: OfflineMessage): string {
+/** Offline messages as JSON; RAW bytes as base64 (also how a handed-over session's offline-flagged events travel). */
+export function encodeOffline(m: OfflineMessage): string {
   const msg = m.msg.type === 'RAW' ? { type: 'RAW', raw64: Buffer.from(m.msg.raw).toString('base64'), desc: m.msg.desc } : m.msg;
   return JSON.stringify({ from: m.from, ts: m.ts, msg });
 }
 
-function decodeOffline(s: string): OfflineMessage {
+export function decodeOffline(s: string): OfflineMessage {
   const o = JSON.parse(s) as { from: string; ts: number; msg: WireMessage | { type: 'RAW'; raw64: string; desc: string } };
   const msg: WireMessage = 'raw64' in o.msg ? { type: 'RAW', raw: new Uint8Array(Buffer.from(o.msg.raw64, 'base64')), desc: o.msg.desc } : o.msg;
   return { from: o.from, ts: o.ts, msg };
