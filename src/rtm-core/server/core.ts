@@ -15,6 +15,7 @@ import { leaveChannel } from './handlers/channel';
 import { RequestFailure, type CoreServices, type HandlerContext } from './handlers/context';
 import { handlers } from './handlers/index';
 import { MemberCounts } from './member-counts';
+import { PingWheel } from './ping-wheel';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options';
 import { Session, type RequestStart } from './session';
 import { MemoryStore } from './state/memory';
@@ -48,6 +49,17 @@ export class RtmCore implements CoreServices, BusHost {
   readonly clock: Clock;
   private readonly counts: MemberCounts;
   private readonly connections = new Set<Connection>();
+  /** Server pings for every connection that can take them; see ping-wheel.ts. */
+  private readonly pings: PingWheel;
+  /** How long a client nobody watches may stay unheard before the server pings it (timings.idlePingMs, at most a third of offlineAfterMs). */
+  readonly idlePingMs: number;
+  /**
+   * Whether a session's presence needs the 6 s UNREACHABLE precision only when someone watches it.
+   * A bus spanning nodes cannot tell (the watcher may sit on another node): every session counts as watched.
+   */
+  private readonly watchAll: boolean;
+  /** How long a watched client may stay unheard before it is pinged: heartbeatMs, at most a third of unreachableAfterMs. */
+  private readonly watchedPingMs: number;
   private readonly attributeExpiry = new Map<string, TimerHandle>();
   private closed = false;
   /** False once draining or closed: new connections are turned away. */
@@ -59,6 +71,11 @@ export class RtmCore implements CoreServices, BusHost {
     this.store = options.store ?? new MemoryStore();
     this.bus = options.bus ?? new LocalBus();
     const t = this.options.timings;
+    this.idlePingMs = Math.max(1, Math.min(t.idlePingMs, Math.floor(t.offlineAfterMs / 3)));
+    this.watchedPingMs = Math.max(1, Math.min(t.heartbeatMs, Math.floor(t.unreachableAfterMs / 3)));
+    // Pings go out at most a tick late: a quarter of the watched interval, 250 ms at most.
+    this.pings = new PingWheel(this.clock, Math.max(5, Math.min(250, Math.floor(this.watchedPingMs / 4))), Math.max(this.watchedPingMs, this.idlePingMs));
+    this.watchAll = !(this.bus instanceof LocalBus);
     this.counts = new MemberCounts(this.clock, this.store, this.bus, {
       small: t.memberCountIntervalMs,
       large: t.memberCountIntervalLargeMs,
@@ -74,10 +91,12 @@ export class RtmCore implements CoreServices, BusHost {
       return;
     }
     this.connections.add(conn);
+    if (conn.pingable) this.pings.add(conn);
   }
 
   removeConnection(conn: Connection): void {
     this.connections.delete(conn);
+    this.pings.remove(conn);
     if (conn.session) conn.session.detach(conn);
   }
 
@@ -94,6 +113,26 @@ export class RtmCore implements CoreServices, BusHost {
       this.armSilence(session);
       this.background('presence', this.announcePresence(session, 'ONLINE'));
     }
+  }
+
+  /**
+   * Someone watches this user's presence (subscribed to it): from now on it is pinged every
+   * heartbeatMs and goes UNREACHABLE after unreachableAfterMs of silence. Sticky for the session's life.
+   */
+  watch(appId: string, uid: string): void {
+    const session = this.bus.localSession(appId, uid);
+    if (!session || session.watched || session.ended) return;
+    session.watched = true;
+    const outlet = session.outlet;
+    // A ping now, so that a live client is heard well before its silence counts from this moment.
+    if (outlet && this.connections.has(outlet as Connection)) this.pings.pingNow(outlet as Connection);
+    session.watchedAt = this.clock.now();
+    this.armSilence(session);
+  }
+
+  /** Whether the session's presence must be exact to the UNREACHABLE deadline. */
+  private watched(session: Session): boolean {
+    return this.watchAll || session.watched;
   }
 
   /** Work nobody waits for: a failure is contained (logged, counted), never an unhandled rejection. */
@@ -145,7 +184,7 @@ export class RtmCore implements CoreServices, BusHost {
       if (previous && previous !== conn) previous.close(4001, 'session resumed on another connection');
       conn.session = resumable;
       conn.loggedIn();
-      this.reply(conn, req.rid, { sid: resumable.sid, resumed: true, hb: this.options.timings.heartbeatMs, now });
+      this.reply(conn, req.rid, { sid: resumable.sid, resumed: true, ...this.beatFor(conn, req), now });
       observer.login?.('resumed', req.appId, req.uid, conn.id);
       resumable.attach(conn, req.resume.ack, now);
       this.touch(resumable);
@@ -178,16 +217,18 @@ export class RtmCore implements CoreServices, BusHost {
         socketBufferedBytes: b.socketBufferedBytes,
         rememberedAnswers: b.rememberedAnswers,
       });
-      session.onOverflow = (why) => this.overflow(session, why);
+      // One function for every session: a closure made here would keep this login's whole scope (the request, its token) alive with the session.
+      session.onOverflow = this.onSessionOverflow;
       this.bus.register(session);
       conn.session = session;
       conn.loggedIn();
-      this.reply(conn, req.rid, { sid, resumed: false, hb: this.options.timings.heartbeatMs, now: this.clock.now() });
+      this.reply(conn, req.rid, { sid, resumed: false, ...this.beatFor(conn, req), now: this.clock.now() });
       observer.login?.('ok', req.appId, req.uid, conn.id);
       session.attach(conn, undefined, this.clock.now());
       this.armSilence(session);
       this.armTokenTimers(session, expiresAt);
       if (!replaced) this.background('presence', this.announcePresence(session, 'ONLINE'));
+      else if (!this.watchAll) this.background('presence', this.watchIfSubscribed(session));
       // The login is answered already: a store failure here leaves the messages cached for the next login.
       this.background('offline.deliver', this.deliverOffline(session), { appId: req.appId, uid: req.uid });
     } finally {
@@ -381,16 +422,20 @@ export class RtmCore implements CoreServices, BusHost {
   private armSilence(session: Session): void {
     const { unreachableAfterMs, offlineAfterMs } = this.options.timings;
     this.clock.clearTimeout(session.silenceTimer);
-    const deadline = session.lastSeen + (session.presence === 'ONLINE' ? unreachableAfterMs : offlineAfterMs);
+    // UNREACHABLE is for subscribers only: a user nobody watches has no such stage (and is pinged
+    // rarely, so it may well be silent for longer). Silence counts from when the watching began.
+    const unreachableAt = (s: Session) => (s.presence === 'ONLINE' && this.watched(s) ? Math.max(s.lastSeen, s.watchedAt) + unreachableAfterMs : Infinity);
+    const deadline = Math.min(session.lastSeen + offlineAfterMs, unreachableAt(session));
     session.silenceTimer = this.clock.setTimeout(() => {
       if (session.ended) return;
-      const silent = this.clock.now() - session.lastSeen;
-      if (session.presence === 'ONLINE' && silent >= unreachableAfterMs) {
-        session.presence = 'UNREACHABLE';
-        this.background('presence', this.announcePresence(session, 'UNREACHABLE'));
-      } else if (session.presence === 'UNREACHABLE' && silent >= offlineAfterMs) {
+      const now = this.clock.now();
+      if (now - session.lastSeen >= offlineAfterMs) {
         this.background('session.end', this.endSession(session, 'offline'));
         return;
+      }
+      if (now >= unreachableAt(session)) {
+        session.presence = 'UNREACHABLE';
+        this.background('presence', this.announcePresence(session, 'UNREACHABLE'));
       }
       this.armSilence(session);
     }, deadline - this.clock.now());
@@ -424,6 +469,8 @@ export class RtmCore implements CoreServices, BusHost {
    * A session passed a bound on what the server holds for it: it ends (after the event being
    * pushed, outside the fan-out loop that pushed it), its socket closes with 4005.
    */
+  private readonly onSessionOverflow = (session: Session, why: string): void => this.overflow(session, why);
+
   private overflow(session: Session, why: string): void {
     this.options.observer.sessionOverflow?.(session.appId, session.uid, why);
     queueMicrotask(() => {
@@ -469,8 +516,30 @@ export class RtmCore implements CoreServices, BusHost {
   private async announcePresence(session: Session, state: 'ONLINE' | 'UNREACHABLE' | 'OFFLINE'): Promise<void> {
     const subscribers = await this.store.subscribersOf(session.appId, session.uid);
     if (subscribers.length === 0) return;
+    // Subscribed to before this login: watched from the start.
+    if (state === 'ONLINE') this.watch(session.appId, session.uid);
     const ev = encodeEvent({ e: 'presence', states: { [session.uid]: state } });
     for (const s of subscribers) this.bus.pushToUser(session.appId, s, ev);
+  }
+
+  private async watchIfSubscribed(session: Session): Promise<void> {
+    if ((await this.store.subscribersOf(session.appId, session.uid)).length > 0) this.watch(session.appId, session.uid);
+  }
+
+  /**
+   * The heartbeat a client should keep. A client that says `beat` (protocol extension, see
+   * EXTENSIONS.md) on a socket the server can ping relies on the server's pings: it is told the
+   * longest gap between them (`ping`), and one that cannot hear pings (a browser) beats that rarely.
+   * Older clients, and sockets without ping frames (the in-process loopback), keep heartbeatMs.
+   */
+  private beatFor(conn: Connection, req: RequestOf<'login'>): { hb: number; ping?: number } {
+    if (req.beat === undefined || !conn.pingable) return { hb: this.options.timings.heartbeatMs };
+    return { hb: this.idlePingMs, ping: this.idlePingMs };
+  }
+
+  /** How often a connection's client must be heard from: often while someone watches its presence. */
+  pingIntervalOf(session: Session | undefined): number {
+    return session && this.watched(session) ? this.watchedPingMs : this.idlePingMs;
   }
 
   // ---- a bus spanning several nodes (BusHost) -----------------------------------------------------
@@ -537,6 +606,7 @@ export class RtmCore implements CoreServices, BusHost {
     this.accepting = false;
     for (const conn of [...this.connections]) conn.close(1001, 'server closing');
     this.counts.close();
+    this.pings.stop();
     this.clock.clearTimeout(this.offlineSweep);
     this.offlineSweep = undefined;
     for (const t of this.attributeExpiry.values()) this.clock.clearTimeout(t);

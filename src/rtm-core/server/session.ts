@@ -55,6 +55,9 @@ export class Session {
   /** Last time anything arrived from the client, ms. */
   lastSeen: number;
   presence: Extract<PeerOnlineStateName, 'ONLINE' | 'UNREACHABLE'> = 'ONLINE';
+  /** Someone subscribed to this user's presence (see RtmCore.watch), and since when, ms. */
+  watched = false;
+  watchedAt = 0;
   readonly channels = new Set<string>();
   readonly subscriptions = new Set<string>();
   ended = false;
@@ -72,7 +75,7 @@ export class Session {
   /** Set once a bound was passed; the core ends the session. */
   overflowed = false;
   /** Called (once) when a bound is passed. */
-  onOverflow: ((why: string) => void) | undefined;
+  onOverflow: ((session: Session, why: string) => void) | undefined;
   /** Senders waiting for an acknowledgement, in seq (and so deadline) order. One timer for the head. */
   private waiters: AckWaiter[] = [];
   private waitersHead = 0;
@@ -144,7 +147,7 @@ export class Session {
       : undefined;
     if (why === undefined) return;
     this.overflowed = true;
-    this.onOverflow?.(why);
+    this.onOverflow?.(this, why);
   }
 
   /** Offline-flagged peer messages queued and never acknowledged, oldest first. */

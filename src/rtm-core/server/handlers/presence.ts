@@ -26,6 +26,7 @@ export const sub: Handler<'sub'> = async (ctx, req) => {
     if (!successor(ctx)) await core.store.dropSubscriptions(session.appId, session.uid);
     throw new RequestFailure(PeerSubscriptionStatusError.USER_NOT_LOGGED_IN, 'session ended');
   }
+  for (const u of fresh) core.watch(session.appId, u);
   const online = await core.store.onlineStatus(session.appId, req.uids);
   // Own properties only ('__proto__' is an id like any other): fromEntries, and no inherited reads.
   const states = Object.fromEntries(req.uids.map((uid): [string, PeerOnlineStateName] => [uid, Object.hasOwn(online, uid) && online[uid] === true ? 'ONLINE' : 'OFFLINE']));
