@@ -67,6 +67,7 @@ export class Connection implements Outlet, Pingable {
   loggingIn = false;
   closedByPeer = false;
   private rateLimiter: RateLimiter<RateName> | undefined;
+  private firstLoginAt: number | undefined;
   private badFrames = 0;
   private closing = false;
   private loginTimer: TimerHandle | undefined;
@@ -114,10 +115,26 @@ export class Connection implements Outlet, Pingable {
     }, this.core.options.timings.loginWithinMs);
   }
 
-  /** Per-connection limits (logins); made on first use. */
+  /** Per-connection limits (logins, JSON pings); made on first use, holding the first login if there was one. */
   get rates(): RateLimiter<RateName> {
-    this.rateLimiter ??= new RateLimiter(this.core.options.rates);
+    if (!this.rateLimiter) {
+      this.rateLimiter = new RateLimiter(this.core.options.rates);
+      if (this.firstLoginAt !== undefined) this.rateLimiter.tryTake('login', this.firstLoginAt);
+    }
     return this.rateLimiter;
+  }
+
+  /**
+   * Takes a login from the connection's login window. A connection's first login always fits
+   * (a window with a limit of one or more): it only notes the time, so that the common connection,
+   * which logs in once, never makes a window.
+   */
+  takeLogin(now: number): boolean {
+    if (this.rateLimiter === undefined && this.firstLoginAt === undefined && this.core.options.rates.login.limit > 0) {
+      this.firstLoginAt = now;
+      return true;
+    }
+    return this.rates.tryTake('login', now);
   }
 
   /** Logged in: the "log in or be closed" timer is done with. */

@@ -16,6 +16,7 @@ import { RequestFailure, type CoreServices, type HandlerContext } from './handle
 import { handlers } from './handlers/index';
 import { MemberCounts } from './member-counts';
 import { PingWheel } from './ping-wheel';
+import { Deadlines } from './deadlines';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options';
 import { Session, type RequestStart } from './session';
 import { MemoryStore } from './state/memory';
@@ -51,6 +52,8 @@ export class RtmCore implements CoreServices, BusHost {
   private readonly connections = new Set<Connection>();
   /** Server pings for every connection that can take them; see ping-wheel.ts. */
   private readonly pings: PingWheel;
+  /** Every session's silence deadline, under one timer. */
+  private readonly silences: Deadlines<Session>;
   /** How long a client nobody watches may stay unheard before the server pings it (timings.idlePingMs, at most a third of offlineAfterMs). */
   readonly idlePingMs: number;
   /**
@@ -76,6 +79,7 @@ export class RtmCore implements CoreServices, BusHost {
     // Pings go out at most a tick late: a quarter of the watched interval, 250 ms at most.
     this.pings = new PingWheel(this.clock, Math.max(5, Math.min(250, Math.floor(this.watchedPingMs / 4))), Math.max(this.watchedPingMs, this.idlePingMs));
     this.watchAll = !(this.bus instanceof LocalBus);
+    this.silences = new Deadlines<Session>(this.clock, (session) => this.silent(session));
     this.counts = new MemberCounts(this.clock, this.store, this.bus, {
       small: t.memberCountIntervalMs,
       large: t.memberCountIntervalLargeMs,
@@ -158,7 +162,7 @@ export class RtmCore implements CoreServices, BusHost {
       conn.reply(req.rid, { ok: false, code, msg });
     };
     const now = this.clock.now();
-    if (!conn.rates.tryTake('login', now)) return fail(LoginError.TOO_OFTEN, 'login: too often');
+    if (!conn.takeLogin(now)) return fail(LoginError.TOO_OFTEN, 'login: too often');
     if (req.v !== PROTOCOL_VERSION) return fail(LoginError.REJECTED, `unsupported protocol version ${req.v}`);
     if (conn.session || conn.loggingIn) return fail(LoginError.ALREADY_LOGIN, 'already logged in on this connection');
     const apps = this.options.apps;
@@ -420,25 +424,30 @@ export class RtmCore implements CoreServices, BusHost {
    * busy session costs nothing per frame.
    */
   private armSilence(session: Session): void {
-    const { unreachableAfterMs, offlineAfterMs } = this.options.timings;
-    this.clock.clearTimeout(session.silenceTimer);
-    // UNREACHABLE is for subscribers only: a user nobody watches has no such stage (and is pinged
-    // rarely, so it may well be silent for longer). Silence counts from when the watching began.
-    const unreachableAt = (s: Session) => (s.presence === 'ONLINE' && this.watched(s) ? Math.max(s.lastSeen, s.watchedAt) + unreachableAfterMs : Infinity);
-    const deadline = Math.min(session.lastSeen + offlineAfterMs, unreachableAt(session));
-    session.silenceTimer = this.clock.setTimeout(() => {
-      if (session.ended) return;
-      const now = this.clock.now();
-      if (now - session.lastSeen >= offlineAfterMs) {
-        this.background('session.end', this.endSession(session, 'offline'));
-        return;
-      }
-      if (now >= unreachableAt(session)) {
-        session.presence = 'UNREACHABLE';
-        this.background('presence', this.announcePresence(session, 'UNREACHABLE'));
-      }
-      this.armSilence(session);
-    }, deadline - this.clock.now());
+    this.silences.set(session, Math.min(session.lastSeen + this.options.timings.offlineAfterMs, this.unreachableAt(session)));
+  }
+
+  /**
+   * UNREACHABLE is for subscribers only: a user nobody watches has no such stage (and is pinged
+   * rarely, so it may well be silent for longer). Silence counts from when the watching began.
+   */
+  private unreachableAt(s: Session): number {
+    return s.presence === 'ONLINE' && this.watched(s) ? Math.max(s.lastSeen, s.watchedAt) + this.options.timings.unreachableAfterMs : Infinity;
+  }
+
+  /** A session's silence deadline passed (it may have moved since: `lastSeen` is not re-armed per frame). */
+  private silent(session: Session): void {
+    if (session.ended) return;
+    const now = this.clock.now();
+    if (now - session.lastSeen >= this.options.timings.offlineAfterMs) {
+      this.background('session.end', this.endSession(session, 'offline'));
+      return;
+    }
+    if (now >= this.unreachableAt(session)) {
+      session.presence = 'UNREACHABLE';
+      this.background('presence', this.announcePresence(session, 'UNREACHABLE'));
+    }
+    this.armSilence(session);
   }
 
   private armTokenTimers(session: Session, expiresAt: number | undefined): void {
@@ -483,7 +492,7 @@ export class RtmCore implements CoreServices, BusHost {
     if (session.ended) return;
     this.options.observer.sessionEnded?.(session.appId, session.uid, why);
     const channels = [...session.channels];
-    this.clock.clearTimeout(session.silenceTimer);
+    this.silences.clear(session);
     for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
     // Timed out with a socket still attached (half-open): close it, so that the client notices and logs in afresh.
     if (why === 'offline') session.outlet?.close(CloseCode.SESSION_TIMED_OUT, 'session timed out');
@@ -552,7 +561,7 @@ export class RtmCore implements CoreServices, BusHost {
   /** The session of a dead node ends as if it had timed out here (or been replaced, for a newer login). */
   async endOrphanedSession(appId: string, uid: string, sid: string, channels: readonly string[], why: 'offline' | 'replaced'): Promise<void> {
     const orphan = new Session(sid, appId, uid, this.clock.now(), this.options.rates, this.clock);
-    for (const ch of channels) orphan.channels.add(ch);
+    for (const ch of channels) orphan.addChannel(ch);
     await this.endSession(orphan, why);
   }
 
@@ -607,6 +616,7 @@ export class RtmCore implements CoreServices, BusHost {
     for (const conn of [...this.connections]) conn.close(1001, 'server closing');
     this.counts.close();
     this.pings.stop();
+    this.silences.stop();
     this.clock.clearTimeout(this.offlineSweep);
     this.offlineSweep = undefined;
     for (const t of this.attributeExpiry.values()) this.clock.clearTimeout(t);

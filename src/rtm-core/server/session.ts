@@ -47,6 +47,8 @@ interface AckWaiter {
   resolve: (outcome: 'acked' | 'unacked') => void;
 }
 
+const NONE: ReadonlySet<string> = new Set<string>();
+
 /** What `begin` makes of a request id. */
 export type RequestStart = 'new' | 'answered' | 'running' | 'reused';
 
@@ -58,12 +60,15 @@ export class Session {
   /** Someone subscribed to this user's presence (see RtmCore.watch), and since when, ms. */
   watched = false;
   watchedAt = 0;
-  readonly channels = new Set<string>();
-  readonly subscriptions = new Set<string>();
+  // Created on first use: most sessions never join a channel or subscribe to anyone.
+  private channelSet: Set<string> | undefined;
+  private subscriptionSet: Set<string> | undefined;
   ended = false;
   /** Token expiry, ms since the epoch; undefined = never. */
   tokenExpiresAt: number | undefined;
-  silenceTimer: TimerHandle | undefined;
+  /** The silence deadline (RtmCore.armSilence), kept in the core's one heap of deadlines. */
+  deadlineAt = 0;
+  deadlineIndex = -1;
   readonly tokenTimers: TimerHandle[] = [];
 
   private seq = 0;
@@ -105,6 +110,32 @@ export class Session {
     private readonly bounds: SessionBounds = UNBOUNDED,
   ) {
     this.lastSeen = now;
+  }
+
+  /** Channels joined. */
+  get channels(): ReadonlySet<string> {
+    return this.channelSet ?? NONE;
+  }
+
+  addChannel(channel: string): void {
+    (this.channelSet ??= new Set()).add(channel);
+  }
+
+  deleteChannel(channel: string): void {
+    this.channelSet?.delete(channel);
+  }
+
+  /** Users whose online status this session subscribed to. */
+  get subscriptions(): ReadonlySet<string> {
+    return this.subscriptionSet ?? NONE;
+  }
+
+  addSubscription(uid: string): void {
+    (this.subscriptionSet ??= new Set()).add(uid);
+  }
+
+  deleteSubscription(uid: string): void {
+    this.subscriptionSet?.delete(uid);
   }
 
   get rates(): RateLimiter<RateName> {

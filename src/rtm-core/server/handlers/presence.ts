@@ -20,7 +20,7 @@ export const sub: Handler<'sub'> = async (ctx, req) => {
   if (session.subscriptions.size + fresh.length > max) {
     throw new RequestFailure(PeerSubscriptionStatusError.OVERFLOW, `at most ${max} subscriptions`);
   }
-  for (const u of fresh) session.subscriptions.add(u);
+  for (const u of fresh) session.addSubscription(u);
   await core.store.subscribe(session.appId, session.uid, fresh);
   if (session.ended) {
     if (!successor(ctx)) await core.store.dropSubscriptions(session.appId, session.uid);
@@ -36,7 +36,7 @@ export const sub: Handler<'sub'> = async (ctx, req) => {
 export const unsub: Handler<'unsub'> = async (ctx, req) => {
   const { core, session } = ctx;
   takeRate(ctx, 'unsub', PeerSubscriptionStatusError.TOO_OFTEN);
-  for (const u of req.uids) session.subscriptions.delete(u);
+  for (const u of req.uids) session.deleteSubscription(u);
   await core.store.unsubscribe(session.appId, session.uid, req.uids);
   return null;
 };
