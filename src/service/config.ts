@@ -222,7 +222,8 @@ function limitSpecs(): OptionSpec[] {
 }
 
 const TIMING_HELP = {
-  heartbeatMs: 'heartbeat interval told to clients',
+  heartbeatMs: 'heartbeat interval told to older clients; the ping interval of users whose presence someone watches',
+  idlePingMs: 'the server pings a client it has not heard from for this long (nobody watching it); newer clients take twice this silence as a lost link',
   unreachableAfterMs: 'silence after which a user is UNREACHABLE to subscribers',
   offlineAfterMs: 'silence after which a session ends (OFFLINE, MemberLeft)',
   peerAckTimeoutMs: "how long a peer send waits for the receiver's acknowledgement",

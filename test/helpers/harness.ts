@@ -8,6 +8,19 @@ import AgoraRTM from '../../src/rtm';
 import type { RtmClient } from '../../src/rtm';
 import { createServer, type RtmServer, type ServerOptions } from '../../src/server';
 import type { Sig2rtmClientConfig } from '../../src/rtm-core/client/config';
+import { webSocketTransport, type WebSocketConstructor } from '../../src/rtm-core/client/transports/websocket';
+
+/**
+ * The client transport of a frozen process: its socket answers nothing by itself, not even the
+ * server's pings (with a frozen client clock it sends nothing either: the server hears nothing).
+ */
+export const frozenTransport = webSocketTransport(
+  class extends WebSocket {
+    constructor(url: string) {
+      super(url, { autoPong: false });
+    }
+  } as unknown as WebSocketConstructor,
+);
 
 export const APP_ID = '0123456789abcdef0123456789abcdef';
 export const APP_ID_2 = 'fedcba9876543210fedcba9876543210';
@@ -40,8 +53,9 @@ export class Harness {
   }
 
   /** A bare WebSocket speaking the protocol by hand (for bad frames). */
-  async raw(): Promise<RawSocket> {
-    const ws = new WebSocket(this.server.url);
+  /** A bare socket answers nothing by itself, not even the server's pings (a client gone silent), unless `autoPong`. */
+  async raw(options: { autoPong?: boolean } = {}): Promise<RawSocket> {
+    const ws = new WebSocket(this.server.url, { autoPong: options.autoPong ?? false });
     const raw = new RawSocket(ws);
     this.sockets.push(ws);
     await new Promise<void>((resolve, reject) => {

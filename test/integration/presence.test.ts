@@ -8,7 +8,7 @@
 import { ManualClock } from '../../src/rtm-core/clock';
 import { PROTOCOL_VERSION } from '../../src/rtm-core/protocol/frames';
 import { RtmStatusCode, type PeersOnlineStatusMap, type RtmClient } from '../../src/rtm';
-import { APP_ID, Harness, record, until, waitForEvent, type RawSocket } from '../helpers/harness';
+import { APP_ID, frozenTransport, Harness, record, until, waitForEvent, type RawSocket } from '../helpers/harness';
 
 const h = new Harness();
 const { ONLINE_STATUS } = RtmStatusCode.PeerSubscriptionOption;
@@ -253,9 +253,10 @@ describe('silence (ManualClock on the server)', () => {
     const chLog = record(ch, ['MemberLeft', 'MemberJoined']);
     await ch.join();
     clock.advance(0); // the watcher's first count push goes out now, before the sleeper joins
-    // A real client whose own clock is frozen never sends heartbeats: the server hears nothing from it.
+    // A real client whose own clock is frozen never sends heartbeats, and its socket answers no
+    // pings: the server hears nothing from it.
     const sleeperClock = new ManualClock();
-    const sleeper = await h.login('sleeper', { clock: sleeperClock });
+    const sleeper = await h.login('sleeper', { clock: sleeperClock, transport: frozenTransport });
     const states = record(sleeper, ['ConnectionStateChanged']);
     const sch = sleeper.createChannel('room');
     await sch.join();

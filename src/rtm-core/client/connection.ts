@@ -96,6 +96,10 @@ export class Link extends EventEmitter<LinkEvents> {
   private attemptTimer: TimerHandle | undefined;
   private heartbeatTimer: TimerHandle | undefined;
   private heartbeatMs: number;
+  /** Extension beat/1: the server pings us and we hear it, so we send no heartbeat of our own. */
+  private serverPings = false;
+  /** The server speaks beat/1: a silent link is lost after 2 intervals (older servers: 3 heartbeats). */
+  private beatMode = false;
   private lastHeard = 0;
   /** Waiting for `renewToken` after a reconnect was refused for an expired token. */
   private awaitingToken = false;
@@ -216,6 +220,9 @@ export class Link extends EventEmitter<LinkEvents> {
         this.transport = undefined;
         this.lost();
       },
+      onPing: () => {
+        if (this.transport === transport) this.lastHeard = this.clock.now();
+      },
     });
     this.transport = transport;
   }
@@ -229,6 +236,7 @@ export class Link extends EventEmitter<LinkEvents> {
       uid: this.uid ?? '',
       ...(this.token === undefined ? {} : { token: this.token }),
       ...(resume ? { resume } : {}),
+      beat: this.transport?.hearsPings === true ? 'ws' : 'json',
     };
     this.transport?.send(encodeFrame(frame));
     this.loginRid = frame.rid;
@@ -315,6 +323,8 @@ export class Link extends EventEmitter<LinkEvents> {
     }
     this.sid = data.sid;
     this.heartbeatMs = data.hb;
+    this.serverPings = data.ping !== undefined && this.transport?.hearsPings === true;
+    this.beatMode = data.ping !== undefined;
     this.attempt = 0;
     this.startHeartbeat();
     const first = this.login$;
@@ -398,7 +408,9 @@ export class Link extends EventEmitter<LinkEvents> {
     this.clock.clearTimeout(this.heartbeatTimer);
     const beat = () => {
       if (this.state !== State.CONNECTED || !this.transport) return;
-      if (this.clock.now() - this.lastHeard > this.heartbeatMs * 3) {
+      // With beat/1 the server is heard at least every `hb` (its pings, or its pong to ours).
+      const limit = this.heartbeatMs * (this.beatMode ? 2 : 3);
+      if (this.clock.now() - this.lastHeard > limit) {
         // The server has gone quiet: treat the connection as lost and reconnect.
         const t = this.transport;
         this.transport = undefined;
@@ -406,9 +418,10 @@ export class Link extends EventEmitter<LinkEvents> {
         this.lost();
         return;
       }
-      this.transport.send('{"t":"ping"}');
+      if (!this.serverPings) this.transport.send('{"t":"ping"}');
       this.flushAck(true);
-      this.heartbeatTimer = this.clock.setTimeout(beat, this.heartbeatMs);
+      // Next beat, or the moment the silence would pass the limit if that comes first.
+      this.heartbeatTimer = this.clock.setTimeout(beat, Math.max(1, Math.min(this.heartbeatMs, this.lastHeard + limit + 1 - this.clock.now())));
     };
     this.heartbeatTimer = this.clock.setTimeout(beat, this.heartbeatMs);
   }

@@ -61,6 +61,12 @@ export type ClientRequest =
       token?: string;
       /** Resume an existing session after a network drop: its id and the last push seq received. */
       resume?: { sid: string; ack: number };
+      /**
+       * Extension beat/1: how this client keeps the link alive. 'ws': it hears the server's
+       * WebSocket pings and sends no heartbeat; 'json': it cannot hear them (a browser) and sends a JSON
+       * ping every `hb` ms. Absent (older clients): a JSON ping every heartbeatMs.
+       */
+      beat?: 'ws' | 'json';
     }
   | { t: 'logout'; rid: number }
   | { t: 'renew'; rid: number; token: string }
@@ -99,7 +105,7 @@ export type LegacyRequest =
   | { t: 'legacyUattrGet'; rid: number; uid: string; keys?: string[] };
 
 /** Named, versioned protocol extensions this build speaks. */
-export const PROTOCOL_EXTENSIONS = { legacy: 1 } as const;
+export const PROTOCOL_EXTENSIONS = { legacy: 1, beat: 1 } as const;
 
 /** Fire-and-forget frames. */
 export type ClientNotice =
@@ -125,6 +131,8 @@ export interface ResultMap {
     resumed: boolean;
     /** Heartbeat interval the client should use, ms. */
     hb: number;
+    /** Extension beat/1, for a client that said `beat`: the server pings it (or hears from it) at least this often, ms. */
+    ping?: number;
     /** Server time, ms. */
     now: number;
   };

@@ -158,6 +158,7 @@ const RULES: Record<RequestType, Rule> = {
           return 'resume must be {sid: string, ack: integer >= 0}';
         }
       }
+      if (f.beat !== undefined && f.beat !== 'ws' && f.beat !== 'json') return "beat must be 'ws' or 'json'";
       return null;
     },
   },

@@ -14,6 +14,10 @@ import { RateLimiter } from '../rate-limit';
 import type { RateName } from './options';
 import { fingerprint } from './fingerprint';
 import type { Outlet, Session } from './session';
+import type { Pingable } from './ping-wheel';
+
+/** The old clients' JSON heartbeat, recognised before any parsing. */
+const PING_FRAME = '{"t":"ping"}';
 
 /** What a transport must provide for a connection. */
 export interface SocketLike {
@@ -24,6 +28,11 @@ export interface SocketLike {
   terminate?(): void;
   /** Bytes queued on the socket and not yet sent. */
   bufferedAmount?(): number;
+  /**
+   * Sends a WebSocket ping frame; the peer's pong comes back through `Connection.heard`. Absent on
+   * transports without control frames (the in-process loopback): their clients keep the JSON heartbeat.
+   */
+  ping?(): void;
 }
 
 /** Close codes we use (4000–4999 are for applications). */
@@ -46,13 +55,19 @@ const USER_NOT_LOGGED_IN = 102;
 
 let nextConnectionId = 1;
 
-export class Connection implements Outlet {
+export class Connection implements Outlet, Pingable {
   /** For logs: which connection said what. */
   readonly id = nextConnectionId++;
   session: Session | undefined;
+  /** Last time a frame or a pong arrived, ms. */
+  lastHeard: number;
+  /** The ping wheel's slot of this connection (-1: not pinged by the server), and its last ping. */
+  wheelSlot = -1;
+  pingedAt = 0;
   loggingIn = false;
   closedByPeer = false;
   private rateLimiter: RateLimiter<RateName> | undefined;
+  private firstLoginAt: number | undefined;
   private badFrames = 0;
   private closing = false;
   private loginTimer: TimerHandle | undefined;
@@ -64,9 +79,31 @@ export class Connection implements Outlet {
     private readonly socket: SocketLike,
   ) {
     this.limits = core.options.limits;
+    this.lastHeard = core.clock.now();
     core.addConnection(this);
     core.options.observer.connectionOpened?.(this.id);
     this.armLoginDeadline();
+  }
+
+  /** True when the server keeps this client's presence fresh with WebSocket pings. */
+  get pingable(): boolean {
+    return this.socket.ping !== undefined;
+  }
+
+  /** How long this client may stay unheard before the server pings it: short while someone watches its presence. */
+  pingInterval(): number {
+    return this.core.pingIntervalOf(this.session);
+  }
+
+  ping(): void {
+    if (!this.closing) this.socket.ping?.();
+  }
+
+  /** A pong (or any sign of life without a frame) arrived. */
+  heard(): void {
+    if (this.closing) return;
+    this.lastHeard = this.core.clock.now();
+    if (this.session && !this.session.ended) this.core.touch(this.session);
   }
 
   /** Log in within `loginWithinMs` or be closed: at connection, and again after a logout. */
@@ -78,10 +115,26 @@ export class Connection implements Outlet {
     }, this.core.options.timings.loginWithinMs);
   }
 
-  /** Per-connection limits (logins); made on first use. */
+  /** Per-connection limits (logins, JSON pings); made on first use, holding the first login if there was one. */
   get rates(): RateLimiter<RateName> {
-    this.rateLimiter ??= new RateLimiter(this.core.options.rates);
+    if (!this.rateLimiter) {
+      this.rateLimiter = new RateLimiter(this.core.options.rates);
+      if (this.firstLoginAt !== undefined) this.rateLimiter.tryTake('login', this.firstLoginAt);
+    }
     return this.rateLimiter;
+  }
+
+  /**
+   * Takes a login from the connection's login window. A connection's first login always fits
+   * (a window with a limit of one or more): it only notes the time, so that the common connection,
+   * which logs in once, never makes a window.
+   */
+  takeLogin(now: number): boolean {
+    if (this.rateLimiter === undefined && this.firstLoginAt === undefined && this.core.options.rates.login.limit > 0) {
+      this.firstLoginAt = now;
+      return true;
+    }
+    return this.rates.tryTake('login', now);
   }
 
   /** Logged in: the "log in or be closed" timer is done with. */
@@ -125,6 +178,13 @@ export class Connection implements Outlet {
     if (this.closing) return;
     // The session ended under this socket without closing it: forget it; requests now get 102.
     if (this.session?.ended) this.session = undefined;
+    this.lastHeard = this.core.clock.now();
+    // The heartbeat of clients that cannot hear WebSocket pings (browsers, older SDKs), without parsing.
+    if (data === PING_FRAME) {
+      if (this.session) this.core.touch(this.session);
+      this.pong();
+      return;
+    }
     let value: unknown;
     try {
       value = decodeFrame(data);
@@ -147,13 +207,7 @@ export class Connection implements Outlet {
     const f = v.frame;
     switch (f.t) {
       case 'ping':
-        if (!this.rates.tryTake('ping', this.core.clock.now())) {
-          this.core.options.observer.rateLimited?.('ping');
-          this.send(encodeFrame({ t: 'error', code: ProtocolError.TOO_OFTEN, msg: 'pings too often' }));
-          this.countBad();
-          return;
-        }
-        this.send('{"t":"pong"}');
+        this.pong();
         return;
       case 'ack':
         this.session?.ack(f.seq);
@@ -195,6 +249,17 @@ export class Connection implements Outlet {
     this.core.options.observer.connectionClosed?.(this.id);
     const session = this.session;
     if (pageGone && session && !session.ended && session.outlet === undefined) void this.core.endSession(session, 'offline');
+  }
+
+  /** Answers a JSON heartbeat, unless they come too often (a flood is counted as bad frames). */
+  private pong(): void {
+    if (!this.rates.tryTake('ping', this.core.clock.now())) {
+      this.core.options.observer.rateLimited?.('ping');
+      this.send(encodeFrame({ t: 'error', code: ProtocolError.TOO_OFTEN, msg: 'pings too often' }));
+      this.countBad();
+      return;
+    }
+    this.send('{"t":"pong"}');
   }
 
   private internalError(rid: number, err: unknown): void {

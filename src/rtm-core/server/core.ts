@@ -16,6 +16,8 @@ import { leaveChannel } from './handlers/channel';
 import { RequestFailure, type CoreServices, type HandlerContext } from './handlers/context';
 import { handlers } from './handlers/index';
 import { MemberCounts } from './member-counts';
+import { PingWheel } from './ping-wheel';
+import { Deadlines } from './deadlines';
 import { resolveCoreOptions, type CoreOptions, type ResolvedCoreOptions } from './options';
 import { Session, type OfflineKeeper, type RequestStart } from './session';
 import { MemoryStore } from './state/memory';
@@ -74,6 +76,19 @@ export class RtmCore implements CoreServices, BusHost {
   /** Legacy built-in channel attributes (extension legacy/1). */
   readonly builtins: ChannelBuiltins;
   private readonly connections = new Set<Connection>();
+  /** Server pings for every connection that can take them; see ping-wheel.ts. */
+  private readonly pings: PingWheel;
+  /** Every session's silence deadline, under one timer. */
+  private readonly silences: Deadlines<Session>;
+  /** How long a client nobody watches may stay unheard before the server pings it (timings.idlePingMs, at most a third of offlineAfterMs). */
+  readonly idlePingMs: number;
+  /**
+   * Whether a session's presence needs the 6 s UNREACHABLE precision only when someone watches it.
+   * A bus spanning nodes cannot tell (the watcher may sit on another node): every session counts as watched.
+   */
+  private readonly watchAll: boolean;
+  /** How long a watched client may stay unheard before it is pinged: heartbeatMs, at most a third of unreachableAfterMs. */
+  private readonly watchedPingMs: number;
   private readonly attributeExpiry = new Map<string, TimerHandle>();
   private closed = false;
   /** False once draining or closed: new connections are turned away. */
@@ -85,6 +100,12 @@ export class RtmCore implements CoreServices, BusHost {
     this.store = options.store ?? new MemoryStore();
     this.bus = options.bus ?? new LocalBus();
     const t = this.options.timings;
+    this.idlePingMs = Math.max(1, Math.min(t.idlePingMs, Math.floor(t.offlineAfterMs / 3)));
+    this.watchedPingMs = Math.max(1, Math.min(t.heartbeatMs, Math.floor(t.unreachableAfterMs / 3)));
+    // Pings go out at most a tick late: a quarter of the watched interval, 250 ms at most.
+    this.pings = new PingWheel(this.clock, Math.max(5, Math.min(250, Math.floor(this.watchedPingMs / 4))), Math.max(this.watchedPingMs, this.idlePingMs));
+    this.watchAll = !(this.bus instanceof LocalBus);
+    this.silences = new Deadlines<Session>(this.clock, (session) => this.silent(session));
     this.counts = new MemberCounts(this.clock, this.store, this.bus, {
       small: t.memberCountIntervalMs,
       large: t.memberCountIntervalLargeMs,
@@ -108,10 +129,12 @@ export class RtmCore implements CoreServices, BusHost {
       return;
     }
     this.connections.add(conn);
+    if (conn.pingable) this.pings.add(conn);
   }
 
   removeConnection(conn: Connection): void {
     this.connections.delete(conn);
+    this.pings.remove(conn);
     if (conn.session) conn.session.detach(conn);
   }
 
@@ -128,6 +151,26 @@ export class RtmCore implements CoreServices, BusHost {
       this.armSilence(session);
       this.background('presence', this.announcePresence(session, 'ONLINE'));
     }
+  }
+
+  /**
+   * Someone watches this user's presence (subscribed to it): from now on it is pinged every
+   * heartbeatMs and goes UNREACHABLE after unreachableAfterMs of silence. Sticky for the session's life.
+   */
+  watch(appId: string, uid: string): void {
+    const session = this.bus.localSession(appId, uid);
+    if (!session || session.watched || session.ended) return;
+    session.watched = true;
+    const outlet = session.outlet;
+    // A ping now, so that a live client is heard well before its silence counts from this moment.
+    if (outlet && this.connections.has(outlet as Connection)) this.pings.pingNow(outlet as Connection);
+    session.watchedAt = this.clock.now();
+    this.armSilence(session);
+  }
+
+  /** Whether the session's presence must be exact to the UNREACHABLE deadline. */
+  private watched(session: Session): boolean {
+    return this.watchAll || session.watched;
   }
 
   /** Work nobody waits for: a failure is contained (logged, counted), never an unhandled rejection. */
@@ -153,7 +196,7 @@ export class RtmCore implements CoreServices, BusHost {
       conn.reply(req.rid, { ok: false, code, msg });
     };
     const now = this.clock.now();
-    if (!conn.rates.tryTake('login', now)) return fail(LoginError.TOO_OFTEN, 'login: too often');
+    if (!conn.takeLogin(now)) return fail(LoginError.TOO_OFTEN, 'login: too often');
     if (req.v !== PROTOCOL_VERSION) return fail(LoginError.REJECTED, `unsupported protocol version ${req.v}`);
     if (conn.session || conn.loggingIn) return fail(LoginError.ALREADY_LOGIN, 'already logged in on this connection');
     const apps = this.options.apps;
@@ -176,7 +219,7 @@ export class RtmCore implements CoreServices, BusHost {
     const resume = req.resume;
     const resumable = resume ? this.bus.sessionById(resume.sid) : undefined;
     if (resumable && resume && !resumable.ended && resumable.appId === req.appId && resumable.uid === req.uid) {
-      this.resumeOn(conn, resumable, req.rid, resume.ack, expiresAt);
+      this.resumeOn(conn, resumable, req.rid, resume.ack, expiresAt, this.beatFor(conn, req));
       return;
     }
     if (resume && !resumable && this.bus.takeOver) {
@@ -187,7 +230,7 @@ export class RtmCore implements CoreServices, BusHost {
         moved = await this.bus.takeOver(req.appId, req.uid, resume.sid, (sid) => this.newSession(sid, req.appId, req.uid), (session) => {
           // Called once the session is registered here, before what was held for it meanwhile is delivered.
           this.armSilence(session);
-          if (!conn.closedByPeer) this.resumeOn(conn, session, req.rid, resume.ack, expiresAt);
+          if (!conn.closedByPeer) this.resumeOn(conn, session, req.rid, resume.ack, expiresAt, this.beatFor(conn, req));
           // Closed meanwhile: the session stays here detached, for the client's next resume (or its timeout).
           else this.armTokenTimers(session, expiresAt);
         });
@@ -219,7 +262,7 @@ export class RtmCore implements CoreServices, BusHost {
       this.bus.register(session);
       conn.session = session;
       conn.loggedIn();
-      this.reply(conn, req.rid, { sid, resumed: false, hb: this.options.timings.heartbeatMs, now: this.clock.now() });
+      this.reply(conn, req.rid, { sid, resumed: false, ...this.beatFor(conn, req), now: this.clock.now() });
       observer.login?.('ok', req.appId, req.uid, conn.id);
       session.attach(conn, undefined, this.clock.now());
       this.armSilence(session);
@@ -227,7 +270,7 @@ export class RtmCore implements CoreServices, BusHost {
       if (!replaced) {
         this.background('presence', this.announcePresence(session, 'ONLINE'));
         this.builtins.userOnline(req.appId, req.uid, true);
-      }
+      } else if (!this.watchAll) this.background('presence', this.watchIfSubscribed(session));
       // The login is answered already: a store failure here leaves the messages cached for the next login.
       this.background('offline.deliver', this.deliverOffline(session), { appId: req.appId, uid: req.uid });
       this.background('connTimeout', this.store.getAccountAttributes(req.appId, req.uid).then((attrs) => {
@@ -239,13 +282,13 @@ export class RtmCore implements CoreServices, BusHost {
   }
 
   /** Attaches a resuming client's connection to its session and replays what it has not acknowledged. */
-  private resumeOn(conn: Connection, session: Session, rid: number, ack: number, expiresAt: number | undefined): void {
+  private resumeOn(conn: Connection, session: Session, rid: number, ack: number, expiresAt: number | undefined, beat: { hb: number; ping?: number }): void {
     const previous = session.outlet;
     if (previous && previous !== conn) previous.close(4001, 'session resumed on another connection');
     const now = this.clock.now();
     conn.session = session;
     conn.loggedIn();
-    this.reply(conn, rid, { sid: session.sid, resumed: true, hb: this.options.timings.heartbeatMs, now });
+    this.reply(conn, rid, { sid: session.sid, resumed: true, ...beat, now });
     this.options.observer.login?.('resumed', session.appId, session.uid, conn.id);
     session.attach(conn, ack, now);
     this.touch(session);
@@ -260,7 +303,8 @@ export class RtmCore implements CoreServices, BusHost {
       socketBufferedBytes: b.socketBufferedBytes,
       rememberedAnswers: b.rememberedAnswers,
     });
-    session.onOverflow = (why) => this.overflow(session, why);
+    // One function for every session: a closure made here would keep this login's whole scope (the request, its token) alive with the session.
+    session.onOverflow = this.onSessionOverflow;
     session.keeper = this.offlineKeeper(appId, uid);
     return session;
   }
@@ -492,22 +536,35 @@ export class RtmCore implements CoreServices, BusHost {
    * busy session costs nothing per frame.
    */
   private armSilence(session: Session): void {
-    const { unreachableAfterMs } = this.options.timings;
-    const offlineAfterMs = session.offlineAfterMs ?? this.options.timings.offlineAfterMs;
-    this.clock.clearTimeout(session.silenceTimer);
-    const deadline = session.lastSeen + (session.presence === 'ONLINE' ? unreachableAfterMs : offlineAfterMs);
-    session.silenceTimer = this.clock.setTimeout(() => {
-      if (session.ended) return;
-      const silent = this.clock.now() - session.lastSeen;
-      if (session.presence === 'ONLINE' && silent >= unreachableAfterMs) {
-        session.presence = 'UNREACHABLE';
-        this.background('presence', this.announcePresence(session, 'UNREACHABLE'));
-      } else if (session.presence === 'UNREACHABLE' && silent >= offlineAfterMs) {
-        this.background('session.end', this.endSession(session, 'offline'));
-        return;
-      }
-      this.armSilence(session);
-    }, deadline - this.clock.now());
+    this.silences.set(session, Math.min(session.lastSeen + this.offlineAfter(session), this.unreachableAt(session)));
+  }
+
+  /**
+   * UNREACHABLE is for subscribers only: a user nobody watches has no such stage (and is pinged
+   * rarely, so it may well be silent for longer). Silence counts from when the watching began.
+   */
+  private unreachableAt(s: Session): number {
+    return s.presence === 'ONLINE' && this.watched(s) ? Math.max(s.lastSeen, s.watchedAt) + this.options.timings.unreachableAfterMs : Infinity;
+  }
+
+  /** A session's silence deadline passed (it may have moved since: `lastSeen` is not re-armed per frame). */
+  private silent(session: Session): void {
+    if (session.ended) return;
+    const now = this.clock.now();
+    if (now - session.lastSeen >= this.offlineAfter(session)) {
+      this.background('session.end', this.endSession(session, 'offline'));
+      return;
+    }
+    if (now >= this.unreachableAt(session)) {
+      session.presence = 'UNREACHABLE';
+      this.background('presence', this.announcePresence(session, 'UNREACHABLE'));
+    }
+    this.armSilence(session);
+  }
+
+  /** How long a session outlives silence: the legacy user attribute `_conn_timeout`, else timings.offlineAfterMs. */
+  private offlineAfter(session: Session): number {
+    return session.offlineAfterMs ?? this.options.timings.offlineAfterMs;
   }
 
   private armTokenTimers(session: Session, expiresAt: number | undefined): void {
@@ -538,6 +595,8 @@ export class RtmCore implements CoreServices, BusHost {
    * A session passed a bound on what the server holds for it: it ends (after the event being
    * pushed, outside the fan-out loop that pushed it), its socket closes with 4005.
    */
+  private readonly onSessionOverflow = (session: Session, why: string): void => this.overflow(session, why);
+
   private overflow(session: Session, why: string): void {
     this.options.observer.sessionOverflow?.(session.appId, session.uid, why);
     queueMicrotask(() => {
@@ -550,7 +609,7 @@ export class RtmCore implements CoreServices, BusHost {
     if (session.ended) return;
     this.options.observer.sessionEnded?.(session.appId, session.uid, why);
     const channels = [...session.channels];
-    this.clock.clearTimeout(session.silenceTimer);
+    this.silences.clear(session);
     for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
     // Timed out with a socket still attached (half-open): close it, so that the client notices and logs in afresh.
     if (why === 'offline') session.outlet?.close(CloseCode.SESSION_TIMED_OUT, 'session timed out');
@@ -585,8 +644,30 @@ export class RtmCore implements CoreServices, BusHost {
   private async announcePresence(session: Session, state: 'ONLINE' | 'UNREACHABLE' | 'OFFLINE'): Promise<void> {
     const subscribers = await this.store.subscribersOf(session.appId, session.uid);
     if (subscribers.length === 0) return;
+    // Subscribed to before this login: watched from the start.
+    if (state === 'ONLINE') this.watch(session.appId, session.uid);
     const ev = encodeEvent({ e: 'presence', states: { [session.uid]: state } });
     for (const s of subscribers) this.bus.pushToUser(session.appId, s, ev);
+  }
+
+  private async watchIfSubscribed(session: Session): Promise<void> {
+    if ((await this.store.subscribersOf(session.appId, session.uid)).length > 0) this.watch(session.appId, session.uid);
+  }
+
+  /**
+   * The heartbeat a client should keep. A client that says `beat` (protocol extension, see
+   * EXTENSIONS.md) on a socket the server can ping relies on the server's pings: it is told the
+   * longest gap between them (`ping`), and one that cannot hear pings (a browser) beats that rarely.
+   * Older clients, and sockets without ping frames (the in-process loopback), keep heartbeatMs.
+   */
+  private beatFor(conn: Connection, req: RequestOf<'login'>): { hb: number; ping?: number } {
+    if (req.beat === undefined || !conn.pingable) return { hb: this.options.timings.heartbeatMs };
+    return { hb: this.idlePingMs, ping: this.idlePingMs };
+  }
+
+  /** How often a connection's client must be heard from: often while someone watches its presence. */
+  pingIntervalOf(session: Session | undefined): number {
+    return session && this.watched(session) ? this.watchedPingMs : this.idlePingMs;
   }
 
   // ---- a bus spanning several nodes (BusHost) -----------------------------------------------------
@@ -599,7 +680,7 @@ export class RtmCore implements CoreServices, BusHost {
   /** The session of a dead node ends as if it had timed out here (or been replaced, for a newer login). */
   async endOrphanedSession(appId: string, uid: string, sid: string, channels: readonly string[], why: 'offline' | 'replaced'): Promise<void> {
     const orphan = new Session(sid, appId, uid, this.clock.now(), this.options.rates, this.clock);
-    for (const ch of channels) orphan.channels.add(ch);
+    for (const ch of channels) orphan.addChannel(ch);
     await this.endSession(orphan, why);
   }
 
@@ -608,7 +689,7 @@ export class RtmCore implements CoreServices, BusHost {
    * here closes (no kick: the client is already elsewhere), and its state leaves with it.
    */
   handOff(session: Session): ReturnType<Session['handOff']> {
-    this.clock.clearTimeout(session.silenceTimer);
+    this.silences.clear(session);
     for (const t of session.tokenTimers.splice(0)) this.clock.clearTimeout(t);
     session.outlet?.close(4001, 'session resumed on another node');
     this.options.observer.sessionMoved?.(session.appId, session.uid);
@@ -666,6 +747,8 @@ export class RtmCore implements CoreServices, BusHost {
     for (const conn of [...this.connections]) conn.close(1001, 'server closing');
     this.counts.close();
     this.builtins.close();
+    this.pings.stop();
+    this.silences.stop();
     this.clock.clearTimeout(this.offlineSweep);
     this.offlineSweep = undefined;
     for (const t of this.attributeExpiry.values()) this.clock.clearTimeout(t);

@@ -43,8 +43,19 @@ export type Rates = Record<RateName, RateRule>;
 
 /** Presence and session timings (rtm-1x.md §7). */
 export const DEFAULT_TIMINGS = {
-  /** Heartbeat interval told to clients. */
+  /**
+   * Heartbeat interval told to clients of protocol 1 without `beat` (they send a JSON ping this
+   * often); also how often the server pings a client whose presence someone watches (subscribed to it),
+   * so that a live one is never silent for unreachableAfterMs.
+   */
   heartbeatMs: 2000,
+  /**
+   * The server pings (WebSocket ping frames, answered by the client's WebSocket stack) a client it
+   * has not heard from for this long when nobody watches its presence. At most a third of
+   * offlineAfterMs is used (a live client is heard from at least twice before its session would end). Clients that say `beat` at login use it instead of heartbeatMs: they take a link
+   * silent for twice this long as lost (see docs in protocol/EXTENSIONS.md, "beat").
+   */
+  idlePingMs: 10_000,
   /** Silence after which a user is UNREACHABLE to its subscribers. */
   unreachableAfterMs: 6000,
   /** Silence after which the session ends: OFFLINE, MemberLeft, outbox dropped. */

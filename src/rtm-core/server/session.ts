@@ -87,6 +87,8 @@ export interface MovedWaiter {
   resolve: (outcome: 'acked' | 'unacked') => void;
 }
 
+const NONE: ReadonlySet<string> = new Set<string>();
+
 /** What `begin` makes of a request id. */
 export type RequestStart = 'new' | 'answered' | 'running' | 'reused';
 
@@ -97,12 +99,18 @@ export class Session {
   /** How long the session outlives silence (legacy user attribute `_conn_timeout`); undefined: the server's `offlineAfterMs`. */
   offlineAfterMs: number | undefined;
   presence: Extract<PeerOnlineStateName, 'ONLINE' | 'UNREACHABLE'> = 'ONLINE';
-  readonly channels = new Set<string>();
-  readonly subscriptions = new Set<string>();
+  /** Someone subscribed to this user's presence (see RtmCore.watch), and since when, ms. */
+  watched = false;
+  watchedAt = 0;
+  // Created on first use: most sessions never join a channel or subscribe to anyone.
+  private channelSet: Set<string> | undefined;
+  private subscriptionSet: Set<string> | undefined;
   ended = false;
   /** Token expiry, ms since the epoch; undefined = never. */
   tokenExpiresAt: number | undefined;
-  silenceTimer: TimerHandle | undefined;
+  /** The silence deadline (RtmCore.armSilence), kept in the core's one heap of deadlines. */
+  deadlineAt = 0;
+  deadlineIndex = -1;
   readonly tokenTimers: TimerHandle[] = [];
 
   private seq = 0;
@@ -121,7 +129,7 @@ export class Session {
   /** Set once a bound was passed; the core ends the session. */
   overflowed = false;
   /** Called (once) when a bound is passed. */
-  onOverflow: ((why: string) => void) | undefined;
+  onOverflow: ((session: Session, why: string) => void) | undefined;
   /** Senders waiting for an acknowledgement, in seq (and so deadline) order. One timer for the head. */
   private waiters: AckWaiter[] = [];
   private waitersHead = 0;
@@ -151,6 +159,32 @@ export class Session {
     private readonly bounds: SessionBounds = UNBOUNDED,
   ) {
     this.lastSeen = now;
+  }
+
+  /** Channels joined. */
+  get channels(): ReadonlySet<string> {
+    return this.channelSet ?? NONE;
+  }
+
+  addChannel(channel: string): void {
+    (this.channelSet ??= new Set()).add(channel);
+  }
+
+  deleteChannel(channel: string): void {
+    this.channelSet?.delete(channel);
+  }
+
+  /** Users whose online status this session subscribed to. */
+  get subscriptions(): ReadonlySet<string> {
+    return this.subscriptionSet ?? NONE;
+  }
+
+  addSubscription(uid: string): void {
+    (this.subscriptionSet ??= new Set()).add(uid);
+  }
+
+  deleteSubscription(uid: string): void {
+    this.subscriptionSet?.delete(uid);
   }
 
   get rates(): RateLimiter<RateName> {
@@ -215,7 +249,7 @@ export class Session {
       : undefined;
     if (why === undefined) return;
     this.overflowed = true;
-    this.onOverflow?.(why);
+    this.onOverflow?.(this, why);
   }
 
   /**
@@ -420,8 +454,8 @@ export class Session {
     this.outbox = state.outbox.map((p) => ({ ...p, bytes: p.ev.json.length + p.ev.bins.reduce((n, b) => n + b.length, 0) }));
     this.outboxHead = 0;
     this.pendingBytes = this.outbox.reduce((n, p) => n + p.bytes, 0);
-    for (const ch of state.channels) this.channels.add(ch);
-    for (const u of state.subscriptions) this.subscriptions.add(u);
+    for (const ch of state.channels) this.addChannel(ch);
+    for (const u of state.subscriptions) this.addSubscription(u);
     this.presence = state.presence;
     if (state.requests.length > 0) this.requests = new Map(state.requests.map(([rid, fp, answer]) => [rid, { fp, answer }]));
     this.order = state.requests.map(([rid]) => rid).sort((a, b) => a - b);

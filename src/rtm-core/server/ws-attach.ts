@@ -9,7 +9,8 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { Connection } from './connection';
+import type { WireData } from '../protocol/codec';
+import { Connection, type SocketLike } from './connection';
 import type { RtmCore } from './core';
 
 /** Takes a WebSocket accepted on a mounted path. */
@@ -52,28 +53,65 @@ export function wsRouter(defaults: { maxFrameBytes: number }): WsRouter {
   };
 }
 
+/** A `ws` socket as a connection sees it. Methods on the prototype: no closures per connection. */
+class WsSocket implements SocketLike {
+  constructor(readonly ws: WebSocket) {}
+
+  send(data: WireData): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  ping(): void {
+    // A socket that is closing may still be asked; ws throws on a ping before OPEN and ignores one after.
+    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+  }
+}
+
+/** Each socket's connection, found by the listeners below (shared by every socket: `this` is the socket). */
+const connectionOf = new WeakMap<WebSocket, { conn: Connection; core: RtmCore }>();
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const c = connectionOf.get(this);
+  if (!c) return;
+  try {
+    c.conn.receive(isBinary ? toBytes(data) : toBytes(data).toString('utf8'));
+  } catch (err) {
+    // Connection.receive contains what it knows of; this catches what it does not.
+    c.core.options.observer.fault?.('frame', err, { conn: c.conn.id });
+  }
+}
+
+function onPong(this: WebSocket): void {
+  connectionOf.get(this)?.conn.heard();
+}
+
+function onClose(this: WebSocket, code: number): void {
+  // The close code tells a page that went away (1001: session ends at once) from a network drop.
+  connectionOf.get(this)?.conn.closed(code);
+}
+
+/** Errors (bad UTF-8, oversize frames) are followed by 'close'; ws has already answered the peer. */
+function onError(): void {}
+
 /** The RTM endpoint: each socket becomes a core connection. */
 export function rtmEndpoint(core: RtmCore): WebSocketHandler {
   return (ws) => {
-    const conn = new Connection(core, {
-      send: (data) => {
-        if (ws.readyState === ws.OPEN) ws.send(data);
-      },
-      close: (code, reason) => ws.close(code, reason),
-      terminate: () => ws.terminate(),
-      bufferedAmount: () => ws.bufferedAmount,
-    });
-    ws.on('message', (data, isBinary) => {
-      try {
-        conn.receive(isBinary ? toBytes(data) : toBytes(data).toString('utf8'));
-      } catch (err) {
-        // Connection.receive contains what it knows of; this catches what it does not.
-        core.options.observer.fault?.('frame', err, { conn: conn.id });
-      }
-    });
-    // The close code tells a page that went away (1001: session ends at once) from a network drop.
-    ws.on('close', (code) => conn.closed(code));
-    // Errors (bad UTF-8, oversize frames) are followed by 'close'; ws has already answered the peer.
-    ws.on('error', () => undefined);
+    connectionOf.set(ws, { conn: new Connection(core, new WsSocket(ws)), core });
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('close', onClose);
+    ws.on('error', onError);
   };
 }

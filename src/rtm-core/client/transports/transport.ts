@@ -10,11 +10,18 @@ export interface TransportHandlers {
   onMessage(data: WireData): void;
   /** Called once, whether the close was ours, the server's or the network's. */
   onClose(code: number, reason: string): void;
+  /** A WebSocket ping frame arrived (answered by the WebSocket stack itself); only where `hearsPings`. */
+  onPing?(): void;
 }
 
 export interface Transport {
   send(data: WireData): void;
   close(code?: number, reason?: string): void;
+  /**
+   * True when the transport reports the server's WebSocket pings (`ws` in Node does; a browser's
+   * WebSocket answers them but never tells the page): the client then needs no heartbeat of its own.
+   */
+  readonly hearsPings?: boolean;
 }
 
 /** Opens a transport to `url`; it reports through `handlers`. */

@@ -18,6 +18,11 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
 }
 
+/** `ws`'s extra: control frames as events. */
+interface PingEmitter {
+  on(event: 'ping', listener: () => void): unknown;
+}
+
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 const OPEN = 1;
@@ -41,7 +46,12 @@ export function webSocketTransport(WebSocketImpl: WebSocketConstructor): Transpo
     };
     ws.onclose = (ev) => finish(ev.code, ev.reason);
     ws.onerror = () => undefined; // always followed by close
+    // `ws` in Node is also an EventEmitter with a 'ping' event; a browser's WebSocket has neither.
+    const emitter = ws as unknown as Partial<PingEmitter>;
+    const hearsPings = typeof emitter.on === 'function';
+    if (hearsPings) (emitter as PingEmitter).on('ping', () => handlers.onPing?.());
     return {
+      hearsPings,
       send(data: WireData) {
         if (ws.readyState === OPEN) ws.send(data);
       },

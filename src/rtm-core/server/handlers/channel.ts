@@ -22,14 +22,14 @@ export const join: Handler<'join'> = async (ctx, req) => {
   }
   takeRate(ctx, 'join', JoinChannelError.TOO_OFTEN);
   takeRate(ctx, 'joinSame', JoinChannelError.JOIN_SAME_CHANNEL_TOO_OFTEN, req.ch);
-  session.channels.add(req.ch);
+  session.addChannel(req.ch);
   core.bus.addMember(session, req.ch);
   let joined: { count: number; added: boolean };
   try {
     joined = await core.store.joinChannel(session.appId, req.ch, session.uid);
   } catch (err) {
     // Shared state unavailable: not joined after all, so that a retry can join.
-    session.channels.delete(req.ch);
+    session.deleteChannel(req.ch);
     core.bus.removeMember(session, req.ch);
     throw err;
   }
@@ -67,7 +67,7 @@ async function membershipChanged(ctx: HandlerContext, channel: string, count: nu
 /** Removes the session from a channel and tells the others. Shared by `leave` and session end. */
 export async function leaveChannel(ctx: HandlerContext, channel: string): Promise<void> {
   const { core, session } = ctx;
-  session.channels.delete(channel);
+  session.deleteChannel(channel);
   core.bus.removeMember(session, channel);
   const { count, removed } = await core.store.leaveChannel(session.appId, channel, session.uid);
   await membershipChanged(ctx, channel, count, removed ? 'left' : undefined);

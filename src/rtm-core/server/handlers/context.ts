@@ -36,6 +36,8 @@ export interface CoreServices {
   connTimeoutSet(session: Session, value: string): void;
   /** Re-verifies a token for the session and re-arms its expiry timers. */
   renewToken(session: Session, token: string): void;
+  /** Someone subscribed to this user's presence: it must now be heard from often enough for UNREACHABLE to be exact. */
+  watch(appId: string, uid: string): void;
 }
 
 export interface HandlerContext {
