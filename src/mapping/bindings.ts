@@ -31,6 +31,12 @@ export interface Binding<E, C> {
   kind: 'direct' | 'adapted' | 'emulated';
   /** What differs, in one sentence. */
   note: string;
+  /**
+   * The login flow's own event (connection state, reconnect attempts, token expiry): it goes through
+   * while a legacy login is still being reported. Every other event is the app's, and waits for
+   * onLoginSuccess (see `bindAll`'s `hold`).
+   */
+  loginFlow?: true;
   to(ctx: C, ...args: never[]): void;
 }
 
@@ -79,6 +85,7 @@ export const CLIENT_BINDINGS: readonly Binding<RtmClientEvents, ClientBindingCon
   }),
   client({
     event: 'ConnectionStateChanged',
+    loginFlow: true,
     callbacks: ['onReconnecting', 'onReconnected', 'onLogout'],
     kind: 'emulated',
     note: 'RTM reports states; legacy reported reconnect attempts and a final logout.',
@@ -86,6 +93,7 @@ export const CLIENT_BINDINGS: readonly Binding<RtmClientEvents, ClientBindingCon
   }),
   client({
     event: 'ReconnectAttempt',
+    loginFlow: true,
     callbacks: ['onReconnecting', 'onLogout'],
     kind: 'adapted',
     note: "Legacy counted attempts: onReconnecting(n) for each (sig2rtm's client reports them); past login2's retry_count or the web reconnect_count, onLogout(102).",
@@ -93,6 +101,7 @@ export const CLIENT_BINDINGS: readonly Binding<RtmClientEvents, ClientBindingCon
   }),
   client({
     event: 'TokenExpired',
+    loginFlow: true,
     callbacks: ['onLogout'],
     kind: 'adapted',
     note: 'Legacy has no renewToken: an expired token ends the session with LOGOUT_E_TOKENEXPIRED (105).',
@@ -290,14 +299,31 @@ interface Subscribable {
 }
 
 /**
- * Installs every row of `bindings` on `emitter` for `ctx`. Only while `active()` holds do events go
- * through (a call that ended, a channel left). Returns a function that removes them all.
+ * Puts off an event: returns true when it took `deliver` to run later (or never), false to let the
+ * event through now.
  */
-export function bindAll<E, C>(emitter: object, bindings: readonly Binding<E, C>[], ctx: C, active: () => boolean = () => true): () => void {
+export type Hold<E, C> = (binding: Binding<E, C>, deliver: () => void) => boolean;
+
+/**
+ * Installs every row of `bindings` on `emitter` for `ctx`. Only while `active()` holds do events go
+ * through (a call that ended, a channel left); `hold` may put an event off, and `active()` is asked
+ * again when it is finally delivered. Returns a function that removes them all.
+ */
+export function bindAll<E, C>(
+  emitter: object,
+  bindings: readonly Binding<E, C>[],
+  ctx: C,
+  active: () => boolean = () => true,
+  hold?: Hold<E, C>,
+): () => void {
   const target = emitter as Subscribable;
   const installed = bindings.map((b) => {
     const listener = (...args: never[]) => {
-      if (active()) b.to(ctx, ...args);
+      if (!active()) return;
+      const deliver = () => {
+        if (active()) b.to(ctx, ...args);
+      };
+      if (!hold?.(b, deliver)) b.to(ctx, ...args);
     };
     target.on(b.event, listener);
     return () => target.off(b.event, listener);

@@ -3,7 +3,7 @@
  * it (the server sees the socket die; the client sees its transport close), refuse new connections
  * for a while (network down), stall live connections (nothing forwarded, no close), black-hole new
  * ones (accepted, never answered: a route that swallows packets), mute one direction, and slow
- * everything down (a delay per chunk).
+ * everything down (a delay per chunk), and coalesce what the server sends into one chunk.
  */
 
 import net from 'node:net';
@@ -23,6 +23,16 @@ export class CutProxy {
   attempts = 0;
   private readonly holes = new Set<net.Socket>();
   private muted = false;
+  private gather: string | undefined;
+
+  /**
+   * For the next connections: after the server's first chunk (the WebSocket upgrade reply), what the
+   * server sends is held until it contains `marker`, then written to the client as one buffer, so the
+   * client reads it all at once (frames that would otherwise come in separate reads).
+   */
+  coalesceUntil(marker: string): void {
+    this.gather = marker;
+  }
 
   constructor(private readonly targetPort: number) {}
 
@@ -42,7 +52,7 @@ export class CutProxy {
       const pair: [net.Socket, net.Socket] = [client, upstream];
       this.pairs.add(pair);
       this.forward(client, upstream, false);
-      this.forward(upstream, client, true);
+      this.forward(upstream, client, true, this.gather);
       const drop = () => {
         client.destroy();
         upstream.destroy();
@@ -57,9 +67,18 @@ export class CutProxy {
   }
 
   /** Copies `from` → `to`, honouring latency, muting (server → client only) and back-pressure. */
-  private forward(from: net.Socket, to: net.Socket, toClient: boolean): void {
-    from.on('data', (chunk: Buffer) => {
+  private forward(from: net.Socket, to: net.Socket, toClient: boolean, gather?: string): void {
+    let passed = 0;
+    let gathered: Buffer[] | undefined = gather === undefined ? undefined : [];
+    from.on('data', (data: Buffer) => {
       if (toClient && this.muted) return;
+      let chunk = data;
+      if (gathered && passed++ > 0) {
+        gathered.push(data);
+        chunk = Buffer.concat(gathered);
+        if (!chunk.includes(gather!)) return;
+        gathered = undefined;
+      }
       const write = () => {
         if (!to.destroyed && !to.write(chunk)) {
           from.pause();

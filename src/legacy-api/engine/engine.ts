@@ -96,8 +96,16 @@ export class LegacyEngine {
       tokenExpired: () => this.session.tokenExpired(),
       reconnectAttempt: (n) => this.session.reconnectAttempt(n),
     };
-    // Events count only while logged in: a late event after logout reaches nobody.
-    this.unbindClient = bindAll(client, CLIENT_BINDINGS, bctx, () => ctx.client === client && ctx.status !== 0);
+    // Events count only while logged in: a late event after logout reaches nobody. The app's events
+    // wait for onLoginSuccess while a login is being reported (LegacySession.held says why); the
+    // login flow's own (connection state, reconnect attempts, token expiry) drive that report.
+    this.unbindClient = bindAll(
+      client,
+      CLIENT_BINDINGS,
+      bctx,
+      () => ctx.client === client && ctx.status !== 0,
+      (binding, deliver) => binding.loginFlow !== true && this.session.hold(deliver),
+    );
     ctx.client = client;
     return client;
   }

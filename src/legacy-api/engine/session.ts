@@ -39,6 +39,14 @@ export class LegacySession {
   private limits: ReconnectLimits = { count: LOGIN_RETRY_DEFAULTS.count, ms: LOGIN_RETRY_DEFAULTS.seconds * 1000 };
   private giveUpTimer: ReturnType<EngineContext['clock']['setTimeout']> | undefined;
   private attempt = 0;
+  /**
+   * The app's events (messages, invitations...) that arrived while a login was being reported;
+   * undefined while none are being held. The legacy SDKs never delivered anything before
+   * onLoginSuccess, but a push can come in the same read as the login reply: `ws` emits every frame
+   * of a chunk at once, before `login()`'s continuation (and the attribute restore) has run. So they
+   * wait here, in order, and follow onLoginSuccess; a login that fails or is cancelled drops them.
+   */
+  private held: (() => void)[] | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -76,11 +84,19 @@ export class LegacySession {
     ctx.appId = id;
     ctx.account = account;
     ctx.status = 1;
+    this.held = [];
     const effective = token === '' || token === '_no_need_token' ? undefined : token;
     const attempt = ++this.attempt;
     const deadline = ctx.clock.now() + Math.max(0, retrySeconds) * 1000;
     this.limits = reconnect ?? { count: Math.max(1, retryCount), ms: Math.max(0, retrySeconds) * 1000 };
     void this.run(client, account, effective, attempt, deadline, Math.max(1, retryCount), 1);
+  }
+
+  /** Takes an app event to deliver after onLoginSuccess, while a login is being reported (see `held`). */
+  hold(deliver: () => void): boolean {
+    if (!this.held) return false;
+    this.held.push(deliver);
+    return true;
   }
 
   private async run(client: RtmClient, account: string, token: string | undefined, attempt: number, deadline: number, count: number, tries: number): Promise<void> {
@@ -104,6 +120,7 @@ export class LegacySession {
         return this.run(client, account, token, attempt, deadline, count, tries + 1);
       }
       ctx.status = 0;
+      this.held = undefined;
       ctx.fire('onLoginFailed', legacyCode(loginFailure, code, AgoraECode.LOGIN_E_OTHER));
       return;
     }
@@ -112,8 +129,19 @@ export class LegacySession {
     ctx.reconnects = 0;
     // Restore first: an app that reads its attributes in onLoginSuccess must find them.
     await this.hooks.loggedIn(client);
-    if (attempt !== this.attempt || ctx.status !== 2) return;
+    if (attempt !== this.attempt) return;
+    if (ctx.status !== 2) {
+      this.held = undefined;
+      return;
+    }
+    const held = this.held ?? [];
+    this.held = undefined;
     ctx.fire('onLoginSuccess', ctx.uidOf(account), 0);
+    // Each held event checks again that the session is still on (the app may log out in a callback).
+    for (const deliver of held) {
+      if (attempt !== this.attempt) return;
+      deliver();
+    }
   }
 
   private sleep(ms: number): Promise<void> {
@@ -129,6 +157,7 @@ export class LegacySession {
     }
     const wasLoggingIn = ctx.status === 1;
     ctx.status = 0;
+    this.held = undefined;
     this.attempt++;
     this.hooks.endSession();
     try {
@@ -195,6 +224,7 @@ export class LegacySession {
   private lost(ecode: number): void {
     const ctx = this.ctx;
     ctx.status = 0;
+    this.held = undefined;
     ctx.clock.clearTimeout(this.giveUpTimer);
     this.giveUpTimer = undefined;
     this.hooks.endSession();
