@@ -13,8 +13,8 @@ export const CALLBACKS = {
   onReconnecting: {
     rtm: ["ConnectionStateChanged('RECONNECTING', 'INTERRUPTED')", 'ReconnectAttempt (sig2rtm)'],
     kind: 'emulated',
-    difference: "Once per reconnection attempt with its number (1, 2, 3, …; restarting after each return), from sig2rtm's client event ReconnectAttempt; RTM reports a state, not attempts (on another RTM client: once per outage). Past login2's retry_count / retry_time_in_s (web: reconnect_count / reconnect_time) onLogout(102) ends it.",
-    reference: `${L} §3.3; rtm-1x.md §8.1`,
+    difference: "Once per reconnection attempt with its number (1, 2, 3, …; restarting after each return), from sig2rtm's client event ReconnectAttempt; RTM reports a state, not attempts (on another RTM client: once per outage). Past login2's retry_count / retry_time_in_s (web: reconnect_count / reconnect_time) onLogout(102) ends it. A closed connection is noticed at once; a silently dead one (cable pulled, no close) after twice the server's `timings.idlePingMs` without a server ping: 20 s by default, where RTM took about 4 s. The server pings idle clients that rarely to keep 10,000 idle logins cheap; set `timings.idlePingMs` to 2000 for RTM's timing (five times the idle cost).",
+    reference: `${L} §3.3; rtm-1x.md §7, §8.1`,
   },
   onReconnected: {
     rtm: ["ConnectionStateChanged('CONNECTED', 'LOGIN_SUCCESS')"],

@@ -8,6 +8,7 @@
 import { RtmStatusCode, type RemoteInvitation, type RtmChannel, type RtmClient, type RtmMessage } from '../../src/rtm';
 import { AgoraAPI, type ICallBack } from '../../src/legacy';
 import { APP_ID, record, sleep, until, waitForEvent } from '../helpers/harness';
+import { RawWs } from '../reliability/helpers/raw-ws';
 import { Node, RedisServer, client, login, logoutAll, uniq } from './helpers';
 
 const ADMIN = 'cluster-admin-token';
@@ -73,6 +74,26 @@ describe('peer messages across nodes', () => {
     const [m, from, props] = await arrived;
     expect([text(m), from, props.isOfflineMessage]).toEqual(['while away', a, true]);
   });
+});
+
+test('an offline-flagged message to a receiver on another node that never acknowledges it is cached when that session ends', async () => {
+  const [a, b] = [uniq('a'), uniq('b')] as const;
+  const alice = await login(A, a);
+  // A receiver on node B that takes the message but never acknowledges it (a frozen app).
+  const raw = await RawWs.connect(nodes[1]?.port ?? 0);
+  await raw.login(APP_ID, b);
+  const sent = alice.sendMessageToPeer({ text: 'unacknowledged' }, b, { enableOfflineMessaging: true });
+  await raw.next((f) => JSON.stringify(f).includes('unacknowledged'));
+  const res = await fetch(`${nodes[1]?.httpUrl ?? ''}/admin/kick?appId=${APP_ID}&uid=${b}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+  expect(res.status).toBe(200);
+  await expect(sent).resolves.toEqual({ hasPeerReceived: false });
+  raw.destroy();
+  // The session ended on B with the message unacknowledged: B caches it (the flag crossed the bus with it).
+  const bob = client(C);
+  const arrived = waitForEvent<[RtmMessage, string, { isOfflineMessage: boolean }]>(bob, 'MessageFromPeer');
+  await bob.login({ uid: b });
+  const [m, from, props] = await arrived;
+  expect([text(m), from, props.isOfflineMessage]).toEqual(['unacknowledged', a, true]);
 });
 
 describe('channels across nodes', () => {

@@ -35,7 +35,8 @@ import {
 } from './bus-redis-handover';
 import type { Session } from './session';
 import type { RedisLink } from './state/redis-link';
-import type { RedisStore } from './state/redis';
+import { decodeOffline, encodeOffline, type RedisStore } from './state/redis';
+import type { OfflineMessage } from './state/store';
 
 export interface RedisBusOptions {
   /** A node's lease lasts this long without a refresh; its users go OFFLINE within about 1.5× this after a crash. Default 10 s. */
@@ -54,7 +55,8 @@ const MAX_MOVED_WAIT_MS = 10 * 60_000;
 /** `h`: how many times the message was forwarded after its session (hand-over). */
 type NodeMessage =
   | { k: 'push'; a: string; u: string; ev: WireEvent; h?: number }
-  | { k: 'deliver'; a: string; u: string; ev: WireEvent; id: number; from: string; t: number; h?: number }
+  /** `o`: the offline-flagged message (encodeOffline), so that the receiving node can keep it durable or cache it. */
+  | { k: 'deliver'; a: string; u: string; ev: WireEvent; id: number; from: string; t: number; h?: number; o?: string }
   | { k: 'delivered'; id: number; r: Delivery }
   | { k: 'end'; sid: string; reason: KickReason; id: number; from: string; h?: number }
   | { k: 'ended'; id: number; found: boolean }
@@ -304,18 +306,19 @@ export class RedisBus implements Bus {
     return node;
   }
 
-  async deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number): Promise<Delivery> {
-    if (this.local.localSession(appId, uid)) return this.local.deliverToUser(appId, uid, ev, ackTimeoutMs);
+  async deliverToUser(appId: string, uid: string, ev: EncodedEvent, ackTimeoutMs: number, offline?: OfflineMessage): Promise<Delivery> {
+    if (this.local.localSession(appId, uid)) return this.local.deliverToUser(appId, uid, ev, ackTimeoutMs, offline);
+    const o = offline === undefined ? {} : { o: encodeOffline(offline) };
     const node = this.moved.ofUser(userKey(appId, uid))?.node ?? (await this.remoteNodeOf(appId, uid));
     if (node === undefined) {
       if (!this.hereOrArriving(appId, uid)) return 'absent';
       // Its session moved here while the owner was being looked up: as if the message had come over the bus.
       const here = await new Promise((resolve) => {
-        this.handle({ k: 'deliver', a: appId, u: uid, ev: toWire(ev), id: this.expect(resolve, ackTimeoutMs + this.rpcMarginMs), from: this.nodeId, t: ackTimeoutMs });
+        this.handle({ k: 'deliver', a: appId, u: uid, ev: toWire(ev), id: this.expect(resolve, ackTimeoutMs + this.rpcMarginMs), from: this.nodeId, t: ackTimeoutMs, ...o });
       });
       return (here as Delivery | undefined) ?? 'unacked';
     }
-    const outcome = await this.request(node, (id) => ({ k: 'deliver', a: appId, u: uid, ev: toWire(ev), id, from: this.nodeId, t: ackTimeoutMs }), ackTimeoutMs + this.rpcMarginMs);
+    const outcome = await this.request(node, (id) => ({ k: 'deliver', a: appId, u: uid, ev: toWire(ev), id, from: this.nodeId, t: ackTimeoutMs, ...o }), ackTimeoutMs + this.rpcMarginMs);
     return (outcome as Delivery | undefined) ?? 'unacked';
   }
 
@@ -620,7 +623,7 @@ export class RedisBus implements Bus {
         return this.local.pushToUser(msg.a, msg.u, fromWire(msg.ev));
       case 'deliver':
         if (!this.local.localSession(msg.a, msg.u) && this.holdOrForward(msg, userKey(msg.a, msg.u), undefined)) return;
-        void this.local.deliverToUser(msg.a, msg.u, fromWire(msg.ev), msg.t).then((r) => this.reply(msg.from, { k: 'delivered', id: msg.id, r }));
+        void this.local.deliverToUser(msg.a, msg.u, fromWire(msg.ev), msg.t, msg.o === undefined ? undefined : decodeOffline(msg.o)).then((r) => this.reply(msg.from, { k: 'delivered', id: msg.id, r }));
         return;
       case 'end': {
         const session = this.local.sessionById(msg.sid);

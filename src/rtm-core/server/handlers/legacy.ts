@@ -34,7 +34,7 @@ export const legacyUattrGet: Handler<'legacyUattrGet'> = async (ctx, req) => {
   ]);
   const all = { ...live, ...account };
   if (req.keys === undefined) return { attrs: all };
-  const attrs: Record<string, string> = {};
-  for (const k of req.keys) if (Object.prototype.hasOwnProperty.call(all, k)) attrs[k] = all[k] as string;
+  // fromEntries, not `attrs[k] = …`: a key named '__proto__' would set the prototype instead.
+  const attrs: Record<string, string> = Object.fromEntries(req.keys.filter((k) => Object.hasOwn(all, k)).map((k) => [k, all[k] as string]));
   return { attrs };
 };
