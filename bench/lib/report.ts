@@ -504,7 +504,7 @@ export function markdown(r: BenchReport, chartHref: string, jsonHref: string, ex
   L.push('');
   L.push('`ws` uses `bufferutil` (masking and unmasking frames) and `utf-8-validate` when they are installed, unless `WS_NO_BUFFER_UTIL=1` / `WS_NO_UTF_8_VALIDATE=1`. ' +
     'On Node.js with `buffer.isUtf8` (≥ 18.14) ws 8 validates UTF-8 with it and never loads `utf-8-validate`, so only `bufferutil` can matter. ' +
-    'Every target runs with both off (as the package ships, without them); the "with bufferutil" target runs the sig2rtm server with `bufferutil` on (a devDependency, so the bench can measure it); the generators always run without.');
+    'Every target runs with both off, so that all servers compare on the same footing; the "with bufferutil" target runs the sig2rtm server with `bufferutil` on, as the package installs it (an optional dependency: `ws` falls back to JavaScript without it); the generators always run without.');
   L.push('');
   L.push('| workload | without | with bufferutil | with / without |');
   L.push('| --- | --- | --- | --- |');
