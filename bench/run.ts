@@ -144,7 +144,11 @@ function write(report: BenchReport, dir: string, markdownPath: string): { json: 
   const prof = latestProfileRun(dir);
   const notesFile = path.join(REPO_ROOT, 'bench', 'profile-notes.md');
   const notes = fs.existsSync(notesFile) ? fs.readFileSync(notesFile, 'utf8') : undefined;
-  fs.writeFileSync(markdownPath, markdown(report, rel(svg), rel(json), { ...(prof ? { profile: { ...prof.run, href: rel(prof.file) } } : {}), ...(notes ? { notes } : {}) }) + '\n');
+  // `npm run bench:cluster` owns its own section of the file (several nodes need Redis): keep it as it was.
+  const previous = fs.existsSync(markdownPath) ? fs.readFileSync(markdownPath, 'utf8') : '';
+  const cluster = /<!-- cluster:start[\s\S]*?<!-- cluster:end -->/.exec(previous)?.[0];
+  const body = markdown(report, rel(svg), rel(json), { ...(prof ? { profile: { ...prof.run, href: rel(prof.file) } } : {}), ...(notes ? { notes } : {}) });
+  fs.writeFileSync(markdownPath, (cluster === undefined ? body : `${body.trimEnd()}\n\n${cluster}`) + '\n');
   return { json, svg, md: markdownPath };
 }
 
